@@ -1,0 +1,28 @@
+/**
+ * Shared set-up for node tests with node-red-node-test-helper. Node tests load the built nodes from
+ * dist/ (npm test builds first). DMS_NODE_RED points at another Node-RED install, so CI runs the
+ * same tests on Node 22 with Node-RED 5.
+ */
+import path from 'node:path';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const helper = require('node-red-node-test-helper');
+
+const nodeRedPath = process.env.DMS_NODE_RED ? require.resolve(process.env.DMS_NODE_RED) : require.resolve('node-red');
+helper.init(nodeRedPath);
+
+export { helper };
+
+/** The compiled node module for `name` (e.g. 'dms-feeder'). */
+export function builtNode(name: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, '..', '..', 'dist', 'nodes', name, `${name}.js`));
+}
+
+/** Waits until `predicate` holds, polling; rejects with `what` after `timeoutMs` (a liveness guard, not a speed test). */
+export async function waitFor(predicate: () => boolean, what: string, timeoutMs = 10000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
