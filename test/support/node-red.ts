@@ -9,6 +9,12 @@ const helper = require('node-red-node-test-helper');
 
 const nodeRedPath = process.env.DMS_NODE_RED ? require.resolve(process.env.DMS_NODE_RED) : require.resolve('node-red');
 helper.init(nodeRedPath);
+if (process.env.DMS_NODE_RED) {
+  // Say which Node-RED and Node.js the node tests run on, so CI logs prove both hosts.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const version = require(path.join(process.env.DMS_NODE_RED, 'package.json')).version as string;
+  console.log(`node tests on Node-RED ${version}, Node.js ${process.version}`);
+}
 
 export { helper };
 

@@ -1,0 +1,124 @@
+/**
+ * Calendar days in an IANA time zone, for daily/monthly/yearly statistics: an operator's "day" is
+ * the local day of the substation. Day boundaries are found once per day (binary search on the
+ * local date, so DST days of 23 or 25 hours come out right) and cached, so the hot path of the
+ * statistics is two comparisons per sample.
+ */
+
+const DAY_MS = 86_400_000;
+
+export interface DaySpan {
+  /** Local date, YYYY-MM-DD. */
+  key: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Throws a precise error for an unknown zone name. */
+export function checkTimeZone(timeZone: string, where = 'timeZone'): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone }).format(0);
+  } catch {
+    throw new Error(`${where}: "${timeZone}" is not an IANA time zone (e.g. "UTC", "Europe/Berlin", "Asia/Shanghai")`);
+  }
+  return timeZone;
+}
+
+export class DayCalendar {
+  private readonly fmt: Intl.DateTimeFormat | null;
+  private cached: DaySpan = { key: '', startMs: 1, endMs: 0 };
+
+  constructor(readonly timeZone: string = 'UTC') {
+    checkTimeZone(timeZone);
+    this.fmt = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? null : new Intl.DateTimeFormat('en-US', {
+      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
+  }
+
+  /** Local wall-clock fields of an instant. */
+  private parts(ts: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
+    if (!this.fmt) {
+      const dt = new Date(ts);
+      return { y: dt.getUTCFullYear(), mo: dt.getUTCMonth() + 1, d: dt.getUTCDate(), h: dt.getUTCHours(), mi: dt.getUTCMinutes(), s: dt.getUTCSeconds() };
+    }
+    const o: Record<string, number> = {};
+    for (const p of this.fmt.formatToParts(ts)) if (p.type !== 'literal') o[p.type] = Number(p.value);
+    return { y: o.year, mo: o.month, d: o.day, h: o.hour, mi: o.minute, s: o.second };
+  }
+
+  /** Local date YYYY-MM-DD of an instant. */
+  dateKey(ts: number): string {
+    const p = this.parts(ts);
+    return `${String(p.y).padStart(4, '0')}-${String(p.mo).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+  }
+
+  /** Offset of local time from UTC at an instant, in ms (whole seconds). */
+  offsetMs(ts: number): number {
+    const p = this.parts(ts);
+    const wall = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
+    return wall - Math.floor(ts / 1000) * 1000;
+  }
+
+  /** The local day containing ts. */
+  dayOf(ts: number): DaySpan {
+    const c = this.cached;
+    if (ts >= c.startMs && ts < c.endMs) return c;
+    let span: DaySpan;
+    if (!this.fmt) {
+      const start = Math.floor(ts / DAY_MS) * DAY_MS;
+      span = { key: new Date(start).toISOString().slice(0, 10), startMs: start, endMs: start + DAY_MS };
+    } else {
+      const key = this.dateKey(ts);
+      span = { key, startMs: this.edge(ts - 27 * 3_600_000, ts, key, true), endMs: this.edge(ts, ts + 27 * 3_600_000, key, false) };
+    }
+    this.cached = span;
+    return span;
+  }
+
+  /** First instant in (lo, hi] whose date is key (start) or is not key (end), to the millisecond. */
+  private edge(lo: number, hi: number, key: string, start: boolean): number {
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const inDay = this.dateKey(mid) === key;
+      if (start ? inDay : !inDay) hi = mid; else lo = mid;
+    }
+    return hi;
+  }
+
+  /** Epoch ms of a local wall-clock time (for timestamps written without a zone). */
+  wallTimeToEpoch(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+    const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+    if (!this.fmt) return wall;
+    const off1 = this.offsetMs(wall);
+    const t = wall - off1;
+    const off2 = this.offsetMs(t);
+    return off2 === off1 ? t : wall - off2;
+  }
+
+  /** Start of the local day with date key YYYY-MM-DD. */
+  startOfDate(key: string): number {
+    const [y, mo, d] = key.split('-').map(Number);
+    return this.dayOf(this.wallTimeToEpoch(y, mo, d, 12)).startMs;
+  }
+}
+
+/**
+ * Parses an ISO 8601 timestamp. With a zone designator (Z, +hh:mm) it is absolute; without one it
+ * is a wall-clock time in the calendar's zone. Returns NaN for anything else.
+ */
+export function parseIsoTimestamp(text: string, cal: DayCalendar): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text.trim());
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const ms = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return NaN;
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCDate() !== d) return NaN;
+  const zone = m[8];
+  if (!zone) return cal.wallTimeToEpoch(y, mo, d, h, mi, s, ms);
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  if (zone.toUpperCase() === 'Z') return wall;
+  const sign = zone[0] === '-' ? -1 : 1;
+  const digits = zone.slice(1).replace(':', '');
+  return wall - sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+}
