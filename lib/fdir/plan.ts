@@ -296,7 +296,7 @@ function assemble(feeder: LoadedFeeder, a: AssembleInput): FdirPlan {
     steps,
     openDevices: [...new Set(openDevices)],
     closedTies,
-    customersRestored: restoredRemote,
+    customersRestored: restoredRemote + restoredCrew,
     customersRestoredByCrew: restoredCrew,
     customersOut: sum(stillOut, (l) => lps[l].customers),
     kWOut: sum(stillOut, (l) => lps[l].avgKW),

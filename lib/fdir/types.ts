@@ -86,6 +86,7 @@ export interface FdirPlan {
   closedTies: string[];
   customersInterrupted: number;
   kWInterrupted: number;
+  /** Customers the whole plan restores (remote and crew steps); the crew's share separately. */
   customersRestored: number;
   customersRestoredByCrew: number;
   customersOut: number;
