@@ -44,7 +44,6 @@ function topologyOrNull(feeder: LoadedFeeder, states?: Record<string, boolean>):
 
 /** The state of every section under a view (used by the drawing and by dashboards' tables). */
 export function sectionStates(feeder: LoadedFeeder, view: DiagramView = {}): Record<string, SectionState> {
-  const ix = feeder.index;
   const now = topologyOrNull(feeder, view.states);
   const before = view.outageStates ? topologyOrNull(feeder, view.outageStates) : null;
   const faulted = new Set(view.faulted ?? []);
@@ -119,8 +118,6 @@ export function renderFeederSvg(feeder: LoadedFeeder, view: DiagramView = {}): s
   });
   model.devices.forEach((dev, d) => {
     const s = ix.devSection[d];
-    const bus = dev.end === 'from' ? ix.secFrom[s] : ix.secTo[s];
-    const other = dev.end === 'from' ? ix.secTo[s] : ix.secFrom[s];
     // On the horizontal run of the section's path, near the device's end.
     const a = ix.secFrom[s];
     const b = ix.secTo[s];
