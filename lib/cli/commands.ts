@@ -2,8 +2,26 @@
 import type { CliCommand } from './command';
 import { networksCommand } from './networks';
 import { validateCommand } from './validate';
+import { fdirCommand } from './fdir';
+import { diagramCommand } from './diagram';
+import { transformerModeCommand } from './transformer-mode';
+import { powerflowCommand } from './powerflow';
+import { reconfigureCommand } from './reconfigure';
+import { indicesCommand } from './indices';
+import { simCommand } from './sim';
+import { reliabilityCommand } from './reliability';
+import { placeCommand } from './place';
 
 export const COMMANDS: CliCommand[] = [
   networksCommand,
   validateCommand,
+  fdirCommand,
+  diagramCommand,
+  transformerModeCommand,
+  powerflowCommand,
+  reconfigureCommand,
+  indicesCommand,
+  simCommand,
+  reliabilityCommand,
+  placeCommand,
 ];

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { planFdir } from '../fdir/plan';
-import type { FaultIndications, FdirPlan, LiveLoadValue } from '../fdir/types';
+import { fdirSummary } from '../fdir/summary';
+import type { FaultIndications, LiveLoadValue } from '../fdir/types';
 import { UsageError, type CliCommand } from './command';
 import { FEEDER_OPTIONS, feederFromArgs } from './feeder-arg';
 
@@ -21,27 +22,6 @@ function readJson(file: string, what: string): unknown {
   } catch (err) {
     throw new UsageError(`cannot read ${what} ${file}: ${(err as Error).message}`);
   }
-}
-
-export function fdirSummary(plan: FdirPlan): Record<string, unknown> {
-  return {
-    faultedZone: plan.fault.sections,
-    plan: plan.steps.map((s) => ({ step: s.step, device: s.device, action: s.action, mode: s.mode, stage: s.stage, reason: s.reason, restores: s.restores })),
-    customersInterrupted: plan.customersInterrupted,
-    customersRestored: plan.customersRestored,
-    customersRestoredByCrew: plan.customersRestoredByCrew,
-    customersOut: plan.customersOut,
-    kWInterrupted: plan.kWInterrupted,
-    kWOut: plan.kWOut,
-    openDevices: plan.openDevices,
-    closedTies: plan.closedTies,
-    isolatedSections: plan.isolatedSections,
-    shed: plan.shed,
-    estimatedRepairHours: plan.estimatedRepairHours,
-    checkedBy: plan.checkedBy,
-    clearedByFuse: plan.fault.clearedByFuse,
-    notes: plan.notes,
-  };
 }
 
 export const fdirCommand: CliCommand = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ModelError } from '../model/load';
+import { ModelError, readFailure } from '../model/load';
 import { formatIssue, validateFeeder } from '../model/validate';
 import { summarise } from '../model/summary';
 import { buildTopology } from '../model/topology';
@@ -19,7 +19,7 @@ function readDoc(file: string): { doc?: unknown; error?: ModelIssue } {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    return { error: { path: '(file)', id: '', message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` } };
+    return { error: { path: '(file)', id: '', message: `cannot read ${file}: ${readFailure(err)}` } };
   }
   try {
     return { doc: JSON.parse(text) };

@@ -9,15 +9,109 @@ import { MeshError, Topology } from '../model/topology';
 import { PowerFlowError } from '../powerflow/errors';
 import { buildLoads, type LoadVector } from '../powerflow/loads';
 import { PowerFlowNetwork } from '../powerflow/network';
-import { solveState } from '../powerflow/solve';
-import type { SweepWorkspace } from '../powerflow/sweep';
+import { checkConverged, solveState } from '../powerflow/solve';
+import { sweep, SweepWorkspace, type SweepData } from '../powerflow/sweep';
 import type { FdirOptions } from './types';
+
+/**
+ * Convergence tolerance of the limit checks (p.u.): a voltage known to 1e-7 p.u. decides a 0.95 p.u.
+ * limit as well as the power flow's own 1e-10, in a third of the sweeps.
+ */
+const CHECK_TOLERANCE_PU = 1e-7;
+const CHECK_MAX_SWEEPS = 100;
 
 export interface CheckResult {
   ok: boolean;
+  /** The checked state's radial topology (built on first use; absent when the state is meshed). */
   topology?: Topology;
+  /** Per bus: 1 when a source reaches it in the checked state (absent when meshed). */
+  live?: Uint8Array;
   /** Why not, in words an operator understands. */
   reason?: string;
+}
+
+/**
+ * The radial tree of a state as the limit checks and the sweep need it (BFS order, parents, source
+ * per bus), built into buffers reused between checks: a check builds no full Topology.
+ */
+class TreeBuffers {
+  readonly order: Int32Array;
+  readonly parentSec: Int32Array;
+  readonly parentBus: Int32Array;
+  readonly busSource: Int32Array;
+  readonly conducts: Uint8Array;
+  size = 0;
+
+  constructor(private readonly ix: FeederIndex) {
+    this.order = new Int32Array(ix.nBuses);
+    this.parentSec = new Int32Array(ix.nBuses);
+    this.parentBus = new Int32Array(ix.nBuses);
+    this.busSource = new Int32Array(ix.nBuses);
+    this.conducts = new Uint8Array(ix.nSections);
+  }
+
+  /** Builds the tree of `state`; false when it is meshed (a loop or two sources connected). */
+  build(state: Uint8Array): boolean {
+    const ix = this.ix;
+    const { order, parentSec, parentBus, busSource, conducts } = this;
+    conducts.fill(1);
+    for (let d = 0; d < ix.nDevices; d++) if (!state[d]) conducts[ix.devSection[d]] = 0;
+    parentSec.fill(-1);
+    parentBus.fill(-1);
+    busSource.fill(-1);
+    let head = 0;
+    let tail = 0;
+    for (let src = 0; src < ix.sourceBus.length; src++) {
+      const root = ix.sourceBus[src];
+      if (busSource[root] >= 0) return false;
+      busSource[root] = src;
+      order[tail++] = root;
+      while (head < tail) {
+        const u = order[head++];
+        for (let k = ix.adjStart[u]; k < ix.adjStart[u + 1]; k++) {
+          const sec = ix.adjSec[k];
+          if (!conducts[sec] || sec === parentSec[u]) continue;
+          const v = ix.adjBus[k];
+          if (busSource[v] >= 0) {
+            if (parentSec[v] === sec) continue; // the same section seen from its other end
+            return false;
+          }
+          busSource[v] = src;
+          parentSec[v] = sec;
+          parentBus[v] = u;
+          order[tail++] = v;
+        }
+      }
+    }
+    this.size = tail;
+    return true;
+  }
+
+  /** The bus a conducting section feeds (-1 when it is dead or open). */
+  downBus(sec: number): number {
+    const a = this.ix.secFrom[sec];
+    const b = this.ix.secTo[sec];
+    return this.parentSec[b] === sec ? b : this.parentSec[a] === sec ? a : -1;
+  }
+
+  tree(): { order: Int32Array; parentSec: Int32Array; parentBus: Int32Array; busSource: Int32Array } {
+    return { order: this.order.subarray(0, this.size), parentSec: this.parentSec, parentBus: this.parentBus, busSource: this.busSource };
+  }
+}
+
+/** A check's result with its topology built only when a caller asks for it. */
+function result(ix: FeederIndex, state: Uint8Array, live: Uint8Array, ok: boolean, reason?: string): CheckResult {
+  const copy = state.slice();
+  let topo: Topology | undefined;
+  return {
+    ok,
+    live,
+    ...(reason !== undefined ? { reason } : {}),
+    get topology(): Topology {
+      topo ??= new Topology(ix, copy);
+      return topo;
+    },
+  };
 }
 
 export class StateChecker {
@@ -34,6 +128,14 @@ export class StateChecker {
   /** Section conductors and buses that must stay de-energised (the isolated zone), set per plan. */
   forbiddenSections: Uint8Array;
   forbiddenBuses: Uint8Array;
+  /** Checks run so far (for benchmarks and tests of the search's pruning). */
+  checks = 0;
+  /** The pre-fault solution (warm start of every check) and a workspace reused by each check. */
+  private baseWs: SweepWorkspace | null = null;
+  private readonly scratch: SweepWorkspace | null;
+  private readonly sweepData: SweepData | null;
+  private readonly tree: TreeBuffers;
+  private readonly busKW: Float64Array;
 
   constructor(index: FeederIndex, preFault: Uint8Array, opts: FdirOptions = {}) {
     this.index = index;
@@ -43,11 +145,16 @@ export class StateChecker {
     const hasImpedances = index.model.baseKV !== undefined && index.model.sections.every((s) => s.rOhm !== undefined || s.xOhm !== undefined);
     this.net = hasImpedances ? new PowerFlowNetwork(index, { vMinPu: opts.vMinPu, vMaxPu: opts.vMaxPu }) : null;
     this.method = this.net ? 'power flow' : 'capacity only';
+    this.scratch = this.net ? new SweepWorkspace(index.nBuses) : null;
+    this.tree = new TreeBuffers(index);
+    this.busKW = new Float64Array(index.nBuses);
+    this.sweepData = this.net ? { zRe: this.net.zRe, zIm: this.net.zIm, busP: this.loads.busP, busQ: this.loads.busQ, sourceV: this.net.sourceV } : null;
     const topo = new Topology(index, preFault);
-    this.baseSourceKW = this.sourceLoads(topo);
+    this.baseSourceKW = this.sourceLoads(topo.busSource);
     if (this.net) {
       try {
-        const { topology, ws } = solveState(this.net, this.loads, preFault);
+        const { topology, ws } = solveState(this.net, this.loads, preFault, { tolerancePu: CHECK_TOLERANCE_PU, maxIterations: CHECK_MAX_SWEEPS });
+        this.baseWs = ws;
         this.violations(topology, ws, (kind, i) => (kind === 'under' ? this.baseUnderV : kind === 'over' ? this.baseOverV : this.baseOverload).add(i));
       } catch {
         // A pre-fault state that does not solve leaves no baseline: every violation counts.
@@ -55,17 +162,17 @@ export class StateChecker {
     }
   }
 
-  private sourceLoads(topo: Topology): Float64Array {
+  private sourceLoads(busSource: Int32Array): Float64Array {
     const out = new Float64Array(this.index.model.sources.length);
     const lpKW = this.loads.lpKW;
     for (let l = 0; l < lpKW.length; l++) {
-      const src = topo.busSource[this.index.lpBus[l]];
+      const src = busSource[this.index.lpBus[l]];
       if (src >= 0) out[src] += lpKW[l];
     }
     return out;
   }
 
-  private violations(topo: Topology, ws: SweepWorkspace, report: (kind: 'under' | 'over' | 'thermal', i: number) => void): void {
+  private violations(topo: { order: Int32Array; parentSec: Int32Array }, ws: SweepWorkspace, report: (kind: 'under' | 'over' | 'thermal', i: number) => void): void {
     const net = this.net!;
     for (let k = 0; k < topo.order.length; k++) {
       const b = topo.order[k];
@@ -81,62 +188,87 @@ export class StateChecker {
   }
 
   check(state: Uint8Array): CheckResult {
+    this.checks++;
     const ix = this.index;
     const model = ix.model;
-    let topo: Topology;
-    try {
-      topo = new Topology(ix, state);
-    } catch (err) {
-      if (err instanceof MeshError) return { ok: false, reason: err.message };
-      throw err;
+    const t = this.tree;
+    if (!t.build(state)) {
+      try {
+        new Topology(ix, state);
+      } catch (err) {
+        if (err instanceof MeshError) return { ok: false, reason: err.message };
+        throw err;
+      }
+      return { ok: false, reason: 'the state is meshed' };
     }
+    const live = new Uint8Array(ix.nBuses);
+    for (let k = 0; k < t.size; k++) live[t.order[k]] = 1;
+    const fail = (reason: string): CheckResult => result(ix, state, live, false, reason);
     for (let b = 0; b < ix.nBuses; b++) {
-      if (this.forbiddenBuses[b] && topo.energised(b)) return { ok: false, topology: topo, reason: `would energise bus "${model.buses[b].id}" in the isolated zone` };
+      if (this.forbiddenBuses[b] && live[b]) return fail(`would energise bus "${model.buses[b].id}" in the isolated zone`);
     }
     for (let s = 0; s < ix.nSections; s++) {
-      if (this.forbiddenSections[s] && conductorEnergised(topo, s)) {
-        return { ok: false, topology: topo, reason: `would energise isolated section "${model.sections[s].id}"` };
-      }
+      if (this.forbiddenSections[s] && conductorLive(ix, live, state, s)) return fail(`would energise isolated section "${model.sections[s].id}"`);
     }
     // Transfer capacities: tie devices now closed, and what sources take over beyond their own load.
     const lpKW = this.loads.lpKW;
-    const busKW = new Float64Array(ix.nBuses);
+    const busKW = this.busKW;
+    busKW.fill(0);
     for (let l = 0; l < lpKW.length; l++) busKW[ix.lpBus[l]] += lpKW[l];
-    for (let k = topo.order.length - 1; k >= 0; k--) {
-      const b = topo.order[k];
-      if (topo.parentBus[b] >= 0) busKW[topo.parentBus[b]] += busKW[b];
+    for (let k = t.size - 1; k >= 0; k--) {
+      const b = t.order[k];
+      if (t.parentBus[b] >= 0) busKW[t.parentBus[b]] += busKW[b];
     }
     for (let d = 0; d < ix.nDevices; d++) {
       const dev = model.devices[d];
       if (dev.capacityKW === undefined || !state[d]) continue;
-      const down = topo.secDown[ix.devSection[d]];
+      const down = t.downBus(ix.devSection[d]);
       if (down >= 0 && busKW[down] > dev.capacityKW) {
-        return { ok: false, topology: topo, reason: `tie "${dev.id}" would carry ${busKW[down].toFixed(0)} kW, above its ${dev.capacityKW} kW capacity` };
+        return fail(`tie "${dev.id}" would carry ${busKW[down].toFixed(0)} kW, above its ${dev.capacityKW} kW capacity`);
       }
     }
-    const srcKW = this.sourceLoads(topo);
+    const srcKW = this.sourceLoads(t.busSource);
     for (let s = 0; s < srcKW.length; s++) {
       const cap = model.sources[s].capacityKW;
       if (cap !== undefined && srcKW[s] - this.baseSourceKW[s] > cap + 1e-9) {
-        return { ok: false, topology: topo, reason: `source "${model.sources[s].id}" would take over ${(srcKW[s] - this.baseSourceKW[s]).toFixed(0)} kW, above its ${cap} kW transfer capacity` };
+        return fail(`source "${model.sources[s].id}" would take over ${(srcKW[s] - this.baseSourceKW[s]).toFixed(0)} kW, above its ${cap} kW transfer capacity`);
       }
     }
-    if (!this.net) return { ok: true, topology: topo };
+    if (!this.net) return result(ix, state, live, true);
     try {
-      const { ws } = solveState(this.net, this.loads, topo.devClosed);
+      // One sweep on the tree already built, warm-started from the pre-fault solution.
+      const tree = t.tree();
+      const ws = this.scratch!;
+      const outcome = sweep(tree, this.sweepData!, ws, CHECK_TOLERANCE_PU, CHECK_MAX_SWEEPS, this.baseWs ?? undefined);
+      checkConverged(ix, outcome);
       let reason: string | undefined;
-      this.violations(topo, ws, (kind, i) => {
+      this.violations(tree, ws, (kind, i) => {
         if (reason) return;
         if (kind === 'thermal' && !this.baseOverload.has(i)) reason = `section "${model.sections[i].id}" would be overloaded`;
         if (kind === 'under' && !this.baseUnderV.has(i)) reason = `bus "${model.buses[i].id}" voltage would fall below its limit`;
         if (kind === 'over' && !this.baseOverV.has(i)) reason = `bus "${model.buses[i].id}" voltage would rise above its limit`;
       });
-      return reason ? { ok: false, topology: topo, reason } : { ok: true, topology: topo };
+      return reason ? fail(reason) : result(ix, state, live, true);
     } catch (err) {
-      if (err instanceof PowerFlowError) return { ok: false, topology: topo, reason: err.message };
+      if (err instanceof PowerFlowError) return fail(err.message);
       throw err;
     }
   }
+}
+
+/** conductorEnergised on a live-bus mask and device states. */
+function conductorLive(ix: FeederIndex, live: Uint8Array, state: Uint8Array, s: number): boolean {
+  for (const b of [ix.secFrom[s], ix.secTo[s]]) {
+    if (!live[b]) continue;
+    const atFrom = ix.secFrom[s] === b ? 1 : 0;
+    let open = false;
+    for (let k = ix.devStart[s]; k < ix.devStart[s + 1]; k++) {
+      const d = ix.devList[k];
+      if (ix.devAtFrom[d] === atFrom && !state[d]) open = true;
+    }
+    if (!open) return true;
+  }
+  return false;
 }
 
 /** A section's conductor is live when an energised end bus reaches it without an open device between. */

@@ -22,7 +22,7 @@ export interface ExecutorAlarm {
   planId: string;
   step: number;
   device: string;
-  kind: 'timeout' | 'wrong-state' | 'interlock' | 'cancelled';
+  kind: 'timeout' | 'wrong-state' | 'interlock' | 'refused' | 'cancelled';
   message: string;
 }
 
@@ -48,6 +48,8 @@ export class PlanExecutor {
   status: ExecutorStatus = 'ready';
   private index = 0;
   private issuedAt = 0;
+  /** A state of the commanded device was read after the command (a silent IED is a timeout, a reply in the old state a wrong state). */
+  private readBack = false;
   readonly completedAt: number[] = [];
 
   constructor(readonly steps: PlanStep[], private readonly opts: ExecutorOptions) {}
@@ -67,6 +69,7 @@ export class PlanExecutor {
     this.opts.states[device] = closed;
     const step = this.current;
     if (this.status !== 'waiting' || !step || step.device !== device) return [];
+    this.readBack = true;
     if (closed !== step.expectedClosed) {
       // An intermediate read (still moving) is not wrong yet; only a state opposite to the starting one is final.
       return [];
@@ -79,8 +82,8 @@ export class PlanExecutor {
     const step = this.current;
     if (this.status !== 'waiting' || !step || now - this.issuedAt < this.opts.timeoutMs) return [];
     const seen = this.opts.states[step.device];
-    const kind = seen === undefined ? 'timeout' : 'wrong-state';
-    return this.stop(step, kind, seen === undefined
+    const kind = !this.readBack || seen === undefined ? 'timeout' : 'wrong-state';
+    return this.stop(step, kind, kind === 'timeout'
       ? `no state read back from "${step.device}" within ${this.opts.timeoutMs} ms after the ${step.action} command`
       : `"${step.device}" reads ${seen ? 'closed' : 'open'} ${this.opts.timeoutMs} ms after the ${step.action} command (expected ${step.expectedClosed ? 'closed' : 'open'})`);
   }
@@ -91,6 +94,13 @@ export class PlanExecutor {
     if (this.status !== 'crew' || !cur || cur.step !== step) return [];
     this.opts.states[cur.device] = cur.expectedClosed;
     return this.complete(cur, now);
+  }
+
+  /** The field refused the command in flight (the IED's command result, a select not armed): stops the plan. */
+  refuse(message: string): ExecutorEvent[] {
+    const step = this.current;
+    if (this.status !== 'waiting' || !step) return [];
+    return this.stop(step, 'refused', message);
   }
 
   cancel(reason: string): ExecutorEvent[] {
@@ -123,6 +133,7 @@ export class PlanExecutor {
     }
     this.status = 'waiting';
     this.issuedAt = now;
+    this.readBack = false;
     return [{ type: 'command', command: { planId: this.opts.planId, step: step.step, device: step.device, close: step.expectedClosed, reason: `${this.opts.planId} step ${step.step}: ${step.reason}`, timeoutMs: this.opts.timeoutMs, issuedAt: now } }];
   }
 

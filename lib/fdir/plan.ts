@@ -9,7 +9,7 @@ import type { LoadedFeeder } from '../model/load';
 import { Topology } from '../model/topology';
 import { StateChecker } from './check';
 import { indicatingMask, locateFault, simulateIndications, type Location } from './locate';
-import { collectBelow, deviceAbove, members, type Region } from './regions';
+import { collectBelow, deviceAbove, liveBuses, members, type Region } from './regions';
 import { deadAreas, priorityLevels, restoreArea, type RestoreContext } from './restore';
 import type { FaultIndications, FdirOptions, FdirPlan, PlanStep, RestorationGroup, StepMode, StepStage } from './types';
 
@@ -18,6 +18,13 @@ export interface PlanRequest extends FdirOptions {
   indications?: FaultIndications;
   /** The faulted section when known (from a study or after the crew found it): tightens the crew stage. */
   faultSection?: string;
+  /**
+   * Device states now, where they differ from the pre-fault states with the tripped device open:
+   * a replan after a step failed starts from what the field reports (device id -> closed).
+   */
+  current?: Record<string, boolean>;
+  /** Devices that must not be operated remotely (a failed command, an IED out of remote): isolation widens past them, restoration avoids them. */
+  unavailable?: string[];
 }
 
 interface Draft {
@@ -53,6 +60,17 @@ export function planFdir(feeder: LoadedFeeder, req: PlanRequest): FdirPlan {
   const tripped = loc.tripped >= 0 ? loc.tripped : t0.protectiveForSection(ix.sectionIndex.get(loc.fault.sections[0] ?? '') ?? -1);
   const afterTrip = preFault.slice();
   if (tripped >= 0) afterTrip[tripped] = 0;
+  for (const [id, closed] of Object.entries(req.current ?? {})) {
+    const d = ix.deviceIndex.get(id);
+    if (d === undefined) throw new Error(`current state: device "${id}" does not exist`);
+    afterTrip[d] = closed ? 1 : 0;
+  }
+  const blocked = new Uint8Array(ix.nDevices);
+  for (const id of req.unavailable ?? []) {
+    const d = ix.deviceIndex.get(id);
+    if (d === undefined) throw new Error(`unavailable: device "${id}" does not exist`);
+    blocked[d] = 1;
+  }
   const tTrip = new Topology(ix, afterTrip);
   const interruptedLps = lpsLost(t0, tTrip);
   const notes = [...loc.fault.notes];
@@ -73,7 +91,7 @@ export function planFdir(feeder: LoadedFeeder, req: PlanRequest): FdirPlan {
   }
 
   // Isolation by the nearest automated devices: widen the located zone up and down to them.
-  const automated = (d: number) => model.devices[d].automated;
+  const automated = (d: number) => model.devices[d].automated && !blocked[d];
   let upper = loc.top;
   while (upper >= 0 && !automated(upper)) upper = deviceAbove(t0, upper);
   if (upper < 0) throw new Error(`no automated device above the faulted zone (below "${model.devices[loc.top].id}"): isolation needs a crew`);
@@ -92,9 +110,9 @@ export function planFdir(feeder: LoadedFeeder, req: PlanRequest): FdirPlan {
     state[d] = action === 'close' ? 1 : 0;
   };
   setForbidden(checker, isolated);
-  if (upper !== tripped) push(upper, 'open', 'remote', 'isolate', `isolate the faulted zone on its source side`);
-  for (const d of isolated.boundaries) push(d, 'open', 'remote', 'isolate', 'isolate the faulted zone on its far side');
-  if (tripped >= 0 && tripped !== upper) {
+  if (upper !== tripped && state[upper]) push(upper, 'open', 'remote', 'isolate', `isolate the faulted zone on its source side`);
+  for (const d of isolated.boundaries) if (state[d]) push(d, 'open', 'remote', 'isolate', 'isolate the faulted zone on its far side');
+  if (tripped >= 0 && tripped !== upper && !state[tripped]) {
     const trial = state.slice();
     trial[tripped] = 1;
     const res = checker.check(trial);
@@ -104,7 +122,7 @@ export function planFdir(feeder: LoadedFeeder, req: PlanRequest): FdirPlan {
   const ctx = (operable: (d: number) => boolean): RestoreContext => ({
     topo: new Topology(ix, state), checker, operable, levels, lpLevel, maxCombinations: req.maxCombinations ?? 256,
   });
-  restoreDownstream(ctx(automated), state, checker, push, 'remote', 'restore-downstream', model);
+  restoreDownstream(ctx(automated), state, checker, push, 'remote', 'restore-downstream', automated);
 
   // Crew stage: manual devices around the fault restore the rest of the automated zone.
   let crewRegion: Region = loc.region;
@@ -142,7 +160,7 @@ export function planFdir(feeder: LoadedFeeder, req: PlanRequest): FdirPlan {
       if (checker.check(trial).ok) push(tripped, 'close', 'remote', 'crew-restore', 'reclose now that the faulted section is isolated');
     }
   }
-  restoreDownstream(ctx(() => true), state, checker, push, 'crew', 'crew-restore', model);
+  restoreDownstream(ctx(() => true), state, checker, push, 'crew', 'crew-restore', automated);
 
   return assemble(feeder, { loc, isolated, crewRegion, drafts, afterTrip, interruptedLps, notes, checker, base, levels, lpLevel, final: state });
 }
@@ -180,17 +198,23 @@ function crewRegionTop(t0: Topology, region: Region, fallback: number): number {
 
 function restoreDownstream(
   ctx: RestoreContext, state: Uint8Array, checker: StateChecker,
-  push: (d: number, a: 'open' | 'close', m: StepMode, st: StepStage, r: string) => void, mode: StepMode, stage: StepStage, model: LoadedFeeder['model'],
+  push: (d: number, a: 'open' | 'close', m: StepMode, st: StepStage, r: string) => void, mode: StepMode, stage: StepStage, remote: (d: number) => boolean,
 ): void {
+  const model = ctx.topo.model;
   const areas = deadAreas(ctx.topo, checker.forbiddenBuses);
   // Larger areas first: they need the ties' capacity most.
   areas.sort((a, b) => b.length - a.length);
+  // The topology is rebuilt only after an area's restoration changed the state.
+  let topo = ctx.topo;
+  let changed = false;
   for (const area of areas) {
-    const topo = new Topology(ctx.topo.index, state);
+    if (changed) topo = new Topology(topo.index, state);
+    changed = false;
     const opt = restoreArea({ ...ctx, topo }, state, area);
     if (!opt) continue;
-    for (const d of opt.open) push(d, 'open', model.devices[d].automated ? 'remote' : mode, stage, 'split the de-energised area so each part stays within limits');
-    for (const d of opt.close) push(d, 'close', model.devices[d].automated ? 'remote' : mode, stage, `back-feed the healthy area through tie "${model.devices[d].id}"`);
+    changed = true;
+    for (const d of opt.open) push(d, 'open', remote(d) ? 'remote' : mode, stage, 'split the de-energised area so each part stays within limits');
+    for (const d of opt.close) push(d, 'close', remote(d) ? 'remote' : mode, stage, `back-feed the healthy area through tie "${model.devices[d].id}"`);
   }
 }
 
@@ -239,7 +263,7 @@ function assemble(feeder: LoadedFeeder, a: AssembleInput): FdirPlan {
   const model = feeder.model;
   const lps = model.loadPoints;
   const state = a.afterTrip.slice();
-  let topo = new Topology(ix, state);
+  let live = liveBuses(ix, state);
   const steps: PlanStep[] = [];
   const groups: RestorationGroup[] = [];
   const interrupted = new Set(a.interruptedLps);
@@ -248,11 +272,11 @@ function assemble(feeder: LoadedFeeder, a: AssembleInput): FdirPlan {
   let restoredCrew = 0;
   a.drafts.forEach((d, i) => {
     state[d.device] = d.action === 'close' ? 1 : 0;
-    const next = new Topology(ix, state);
+    const next = liveBuses(ix, state);
     const restores: string[] = [];
     const lpIdx: number[] = [];
     for (const l of interrupted) {
-      if (!topo.energised(ix.lpBus[l]) && next.energised(ix.lpBus[l])) {
+      if (!live[ix.lpBus[l]] && next[ix.lpBus[l]]) {
         restores.push(lps[l].id);
         lpIdx.push(l);
       }
@@ -260,12 +284,12 @@ function assemble(feeder: LoadedFeeder, a: AssembleInput): FdirPlan {
     for (const l of lpIdx) interrupted.delete(l);
     // Load points a step itself disconnects (isolation of a live feeder, splits) count as interrupted too.
     for (let l = 0; l < ix.nLoadPoints; l++) {
-      if (topo.energised(ix.lpBus[l]) && !next.energised(ix.lpBus[l]) && !everInterrupted.has(l)) {
+      if (live[ix.lpBus[l]] && !next[ix.lpBus[l]] && !everInterrupted.has(l)) {
         everInterrupted.add(l);
         interrupted.add(l);
       }
     }
-    topo = next;
+    live = next;
     steps.push({ step: i + 1, device: model.devices[d.device].id, action: d.action, mode: d.mode, stage: d.stage, reason: d.reason, expectedClosed: d.action === 'close', restores });
     if (lpIdx.length) {
       const customers = sum(lpIdx, (l) => lps[l].customers);

@@ -122,3 +122,26 @@ export function members(mask: Uint8Array): number[] {
   for (let i = 0; i < mask.length; i++) if (mask[i]) out.push(i);
   return out;
 }
+
+/**
+ * Buses a source reaches through closed devices in `state` (1 = live): the energisation a
+ * Topology gives, without building one, for states known to be radial.
+ */
+export function liveBuses(ix: Topology['index'], state: Uint8Array): Uint8Array {
+  const conducts = new Uint8Array(ix.nSections).fill(1);
+  for (let d = 0; d < ix.nDevices; d++) if (!state[d]) conducts[ix.devSection[d]] = 0;
+  const live = new Uint8Array(ix.nBuses);
+  const stack: number[] = [];
+  for (const b of ix.sourceBus) if (!live[b]) { live[b] = 1; stack.push(b); }
+  while (stack.length) {
+    const u = stack.pop()!;
+    for (let k = ix.adjStart[u]; k < ix.adjStart[u + 1]; k++) {
+      const v = ix.adjBus[k];
+      if (!live[v] && conducts[ix.adjSec[k]]) {
+        live[v] = 1;
+        stack.push(v);
+      }
+    }
+  }
+  return live;
+}

@@ -44,6 +44,12 @@ export function better(a: { score: number[]; ops: number }, b: { score: number[]
   return a.ops < b.ops;
 }
 
+/** Orders score vectors: positive when a has more customers at the first level where they differ. */
+export function compareScores(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
 /** Healthy areas that have no supply in `state` (connected dead buses outside the isolated zone). */
 export function deadAreas(topo: Topology, forbiddenBuses: Uint8Array): number[][] {
   const ix = topo.index;
@@ -111,29 +117,43 @@ export function restoreArea(ctx: RestoreContext, base: Uint8Array, area: number[
   }
   if (ties.length === 0) return null;
 
+  let budget = ctx.maxCombinations;
   const evaluate = (open: number[], close: number[]): AreaOption | null => {
+    budget--;
     const state = base.slice();
     for (const d of open) state[d] = 0;
     for (const d of close) state[d] = 1;
     const res = checker.check(state);
-    if (!res.ok || !res.topology) return null;
-    const restored = areaLps.filter((l) => res.topology!.energised(ix.lpBus[l]));
+    if (!res.ok || !res.live) return null;
+    const restored = areaLps.filter((l) => res.live![ix.lpBus[l]]);
     if (restored.length === 0) return null;
+    return { open, close, restored, score: scoreOf(restored), ops: open.length + close.length };
+  };
+  const scoreOf = (lps: Iterable<number>): number[] => {
     const score = new Array(ctx.levels.length).fill(0);
-    for (const l of restored) score[ctx.lpLevel[l]] += ix.model.loadPoints[l].customers;
-    return { open, close, restored, score, ops: open.length + close.length };
+    for (const l of lps) score[ctx.lpLevel[l]] += ix.model.loadPoints[l].customers;
+    return score;
   };
 
   // One tie for the whole area: optimal when feasible (everything back, fewest operations).
   let best: AreaOption | null = null;
-  for (const t of ties) {
+  const feasibility = new PartFeasibility(area.length);
+  const local = new Int32Array(ix.nBuses).fill(-1);
+  area.forEach((b, i) => (local[b] = i));
+  const whole = new Uint8Array(area.length).fill(1);
+  ties.forEach((t, ti) => {
     const opt = evaluate([], t.devices);
+    feasibility.record(ti, whole, opt !== null);
     if (opt && better(opt, best)) best = opt;
-  }
-  if (best && best.restored.length === areaLps.length) return best;
+  });
+  if (best && (best as AreaOption).restored.length === areaLps.length) return best;
   if (internal.length === 0) return best;
 
-  // Split the area: open a subset of internal switches, give each part one tie or none.
+  // Split the area: open a subset of internal switches, give each part one tie or none. Branch and
+  // bound: fewer openings first; a split is skipped when even feeding every part that has a tie
+  // could not beat the best so far; a part fed alone through a tie is checked once, and a part
+  // inside one known to be feasible on that tie is feasible (less load, shorter paths), one
+  // containing a part known to be infeasible is not.
   const m = internal.length;
   const masks: number[] = [];
   const full = m <= 16 && (1 << m) * Math.max(1, ties.length) <= ctx.maxCombinations;
@@ -144,49 +164,108 @@ export function restoreArea(ctx: RestoreContext, base: Uint8Array, area: number[
       for (let j = i + 1; j < m && j < 30; j++) masks.push(2 ** i + 2 ** j);
     }
   }
-  let budget = ctx.maxCombinations;
+  const bits = (mask: number): number => {
+    let c = 0;
+    for (let v = mask; v > 0; v = Math.floor(v / 2)) c += v % 2;
+    return c;
+  };
+  masks.sort((a, b) => bits(a) - bits(b) || a - b);
+  const areaScore = scoreOf(areaLps);
   for (const mask of masks) {
     if (budget <= 0) break;
+    // Masks come by number of openings: once even the whole area at this many operations cannot win, none later can.
+    if (!better({ score: areaScore, ops: bits(mask) + 1 }, best)) break;
     const open = internal.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
-    const parts = splitParts(topo, area, inArea, new Set(open));
-    // Ties per part.
-    const partTies: Tie[][] = parts.map(() => []);
-    for (const t of ties) partTies[parts.findIndex((p) => p.has(t.bus))].push(t);
-    const choices = partTies.map((pt) => pt.length + 1);
-    const combos = choices.reduce((a, c) => a * c, 1);
-    if (full && combos <= budget) {
-      const pick = new Array(parts.length).fill(0);
-      for (let c = 0; c < combos; c++) {
-        let rest = c;
-        for (let p = 0; p < parts.length; p++) {
-          pick[p] = rest % choices[p];
-          rest = Math.floor(rest / choices[p]);
+    const parts = splitParts(topo, area, inArea, new Set(open)).map((buses) => {
+      const lps = areaLps.filter((l) => buses.has(ix.lpBus[l]));
+      const set = new Uint8Array(area.length);
+      for (const b of buses) set[local[b]] = 1;
+      return { buses, set, lps, score: scoreOf(lps), ties: ties.map((_, ti) => ti).filter((ti) => buses.has(ties[ti].bus)) };
+    });
+    const bound = (useful: typeof parts): boolean => {
+      const score = new Array(ctx.levels.length).fill(0);
+      for (const p of useful) p.score.forEach((c, i) => (score[i] += c));
+      return better({ score, ops: open.length + useful.length }, best);
+    };
+    let candidates = parts.filter((p) => p.lps.length > 0 && p.ties.some((ti) => feasibility.known(ti, p.set) !== false));
+    if (candidates.length === 0 || !bound(candidates)) continue;
+    // Which ties can carry each part alone.
+    const feasibleTies = new Map<(typeof parts)[number], number[]>();
+    for (const p of candidates) {
+      const okTies: number[] = [];
+      for (const ti of p.ties) {
+        let ok = feasibility.known(ti, p.set);
+        if (ok === undefined) {
+          if (budget <= 0) break;
+          const opt = evaluate(open, ties[ti].devices);
+          ok = opt !== null;
+          feasibility.record(ti, p.set, ok);
+          if (opt && better(opt, best)) best = opt;
         }
-        const close = pick.flatMap((k, p) => (k === 0 ? [] : partTies[p][k - 1].devices));
-        if (close.length === 0) continue;
-        budget--;
-        const opt = evaluate(open, close);
-        if (opt && better(opt, best)) best = opt;
+        if (ok) okTies.push(ti);
       }
-    } else {
-      // Greedy per part: keep the best tie for each part in turn.
-      let close: number[] = [];
-      let current: AreaOption | null = null;
-      for (let p = 0; p < parts.length; p++) {
-        for (const t of partTies[p]) {
-          budget--;
-          const opt = evaluate(open, [...close, ...t.devices]);
-          if (opt && better(opt, current)) {
-            current = opt;
-          }
-        }
-        if (current) close = current.close;
-      }
-      if (current && better(current, best)) best = current;
+      feasibleTies.set(p, okTies);
     }
+    // Most customers (by priority level) first, so the greedy drop in bestCombination removes the smallest part.
+    candidates = candidates.filter((p) => feasibleTies.get(p)!.length > 0).sort((a, b) => compareScores(b.score, a.score));
+    if (candidates.length < 2 || !bound(candidates)) continue;
+    // Feed several parts at once: the parts' feasibility alone is necessary, the joint check decides.
+    best = bestCombination(candidates.map((p) => feasibleTies.get(p)!.map((ti) => ties[ti].devices)), open, evaluate, () => budget > 0, best) ?? best;
   }
-  // Splits that restore nothing more than a plain tie are not worth their operations.
   return best;
+}
+
+/**
+ * The best joint assignment of ties to parts (each part one of its feasible ties), parts dropped
+ * greedily (fewest customers first) when no assignment of all of them passes the joint check.
+ */
+function bestCombination(
+  choices: number[][][], open: number[], evaluate: (open: number[], close: number[]) => AreaOption | null, more: () => boolean, best: AreaOption | null,
+): AreaOption | null {
+  let active = choices.map((_, i) => i);
+  while (active.length >= 2 && more()) {
+    let found: AreaOption | null = null;
+    const sizes = active.map((i) => choices[i].length);
+    const combos = sizes.reduce((a, c) => a * c, 1);
+    for (let c = 0; c < combos && more(); c++) {
+      let rest = c;
+      const close: number[] = [];
+      for (let k = 0; k < active.length; k++) {
+        close.push(...choices[active[k]][rest % sizes[k]]);
+        rest = Math.floor(rest / sizes[k]);
+      }
+      const opt = evaluate(open, close);
+      if (opt && better(opt, found)) found = opt;
+    }
+    if (found) return better(found, best) ? found : best;
+    active = active.slice(0, -1);
+  }
+  return best;
+}
+
+/** What is known about parts of one area fed alone through a tie, with the monotonicity that prunes the search. */
+class PartFeasibility {
+  private readonly feasible: Uint8Array[][] = [];
+  private readonly infeasible: Uint8Array[][] = [];
+
+  constructor(private readonly size: number) {}
+
+  record(tie: number, part: Uint8Array, ok: boolean): void {
+    const list = ok ? (this.feasible[tie] ??= []) : (this.infeasible[tie] ??= []);
+    list.push(part);
+  }
+
+  /** true / false when implied by what was checked, undefined when it must be checked. */
+  known(tie: number, part: Uint8Array): boolean | undefined {
+    for (const f of this.feasible[tie] ?? []) if (subset(part, f, this.size)) return true;
+    for (const f of this.infeasible[tie] ?? []) if (subset(f, part, this.size)) return false;
+    return undefined;
+  }
+}
+
+function subset(a: Uint8Array, b: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] && !b[i]) return false;
+  return true;
 }
 
 /** Parts of an area after opening the devices in `open` (each part: a set of buses). */

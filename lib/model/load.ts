@@ -51,7 +51,13 @@ export function loadFeederFile(file: string): LoadedFeeder {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ModelError([{ path: '(file)', id: '', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }], file);
+    throw new ModelError([{ path: '(file)', id: '', message: `cannot read: ${readFailure(err)}` }], file);
   }
   return loadFeederJson(text, file);
+}
+
+/** `ENOENT: no such file or directory` from a fs error (its message without the repeated path). */
+export function readFailure(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ? e.message.split(',')[0] : String(e.message ?? err);
 }

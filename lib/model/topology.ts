@@ -93,7 +93,8 @@ export class Topology {
       const root = ix.sourceBus[src];
       if (this.busSource[root] >= 0) {
         const other = this.busSource[root];
-        const path = this.pathSections(root);
+        // From the source that got here first to this one.
+        const path = this.pathSections(root).reverse();
         throw new MeshError(
           `sources "${this.model.sources[other].id}" and "${this.model.sources[src].id}" are connected under this switch state` +
             (path.length ? ` through sections ${path.map((s) => `"${this.model.sections[s].id}"`).join(', ')}` : ' (same bus)'),
@@ -261,15 +262,16 @@ export class Topology {
     const vp = this.pathSections(v);
     if (srcU !== srcV) {
       const path = [...up.reverse(), s, ...vp];
-      const a = this.model.sources[srcV].id;
-      const b = this.model.sources[srcU].id;
+      const a = this.model.sources[srcU].id;
+      const b = this.model.sources[srcV].id;
       return new MeshError(
         `sources "${a}" and "${b}" are connected under this switch state through sections ${path.map((x) => `"${this.model.sections[x].id}"`).join(', ')}`,
         path.map((x) => this.model.sections[x].id),
         [a, b],
       );
     }
-    // Trim the common part of both paths to the source: what remains plus s is the loop.
+    // Trim the common part of both paths to the source: what remains plus s is the loop, listed
+    // as a walk (common ancestor down to u, across s, v back up to the common ancestor).
     const ua = this.ancestors(u);
     const va = this.ancestors(v);
     let i = ua.length - 1;
@@ -278,7 +280,7 @@ export class Topology {
       i--;
       j--;
     }
-    const loop = [...up.slice(0, i + 1), s, ...vp.slice(0, j + 1).reverse()];
+    const loop = [...up.slice(0, i + 1).reverse(), s, ...vp.slice(0, j + 1)];
     return this.loopError(loop, `loop under this switch state through sections ${loop.map((x) => `"${this.model.sections[x].id}"`).join(', ')}`);
   }
 

@@ -24,44 +24,67 @@ const COLLECTIONS = ['buses', 'sources', 'sections', 'devices', 'loadPoints', 'i
 
 type Doc = Record<string, unknown>;
 
-/** `/sections/12/from` -> { path: 'sections[12]', id: 'L13', field: 'from' }. */
+/**
+ * `/sections/12/from` -> { path: 'sections[12]', id: 'L13', field: 'from' }; a top-level field
+ * `/format` -> { path: '(model)', field: 'format' }; inside a block `/costs/loadFactor` ->
+ * { path: 'costs', field: 'loadFactor' }.
+ */
 function locate(doc: Doc, instancePath: string): { path: string; id: string; field: string } {
   const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let path = '';
-  let id = '';
-  let node: unknown = doc;
-  let i = 0;
-  // The element is the deepest array item holding an id within the first two levels.
-  for (; i < parts.length && i < 2; i++) {
-    const p = parts[i];
-    node = (node as Record<string, unknown> | undefined)?.[p];
-    if (/^\d+$/.test(p)) path += `[${p}]`;
-    else path += path ? `.${p}` : p;
-    if (i === 1 && node && typeof node === 'object' && typeof (node as Doc).id === 'string') id = (node as Doc).id as string;
+  const join = (ps: string[]) => ps.map((p, k) => (/^\d+$/.test(p) ? `[${p}]` : k === 0 ? p : `.${p}`)).join('');
+  if (parts.length === 0) return { path: '(model)', id: '', field: '' };
+  if (parts.length === 1) return { path: '(model)', id: '', field: parts[0] };
+  if (/^\d+$/.test(parts[1])) {
+    const el = (doc[parts[0]] as unknown[] | undefined)?.[Number(parts[1])];
+    const id = el && typeof el === 'object' && typeof (el as Doc).id === 'string' ? ((el as Doc).id as string) : '';
+    return { path: `${parts[0]}[${parts[1]}]`, id, field: join(parts.slice(2)) };
   }
-  return { path: path || '(model)', id, field: parts.slice(i).join('.') };
+  return { path: parts[0], id: '', field: join(parts.slice(1)) };
 }
+
+/** A short rendering of an offending value (NaN and Infinity as such, long values cut). */
+function show(value: unknown): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'number' && !Number.isFinite(value) ? String(value) : (JSON.stringify(value) ?? String(value));
+  return ` (got ${text.length > 60 ? text.slice(0, 57) + '...' : text})`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  number: 'a finite number', integer: 'a whole number', string: 'a string', boolean: 'true or false',
+  object: 'an object', array: 'an array', null: 'null',
+};
 
 function describeSchemaError(doc: Doc, e: ErrorObject): ModelIssue {
   const { path, id, field } = locate(doc, e.instancePath);
-  const value = e.instancePath.split('/').slice(1).reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p], doc);
-  const shown = value === undefined ? '' : ` (got ${JSON.stringify(value) ?? String(value)})`;
+  const value = e.instancePath.split('/').slice(1).reduce<unknown>((n, p) => (n as Record<string, unknown> | undefined)?.[p.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+  const shown = show(value);
+  const subject = field || (path === '(model)' ? 'the model' : 'the element');
   let what: string;
   switch (e.keyword) {
     case 'required':
       what = `${field ? field + '.' : ''}${(e.params as { missingProperty: string }).missingProperty} is required`;
       return { path, id, message: what };
     case 'enum':
-      what = `${field || 'value'} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${shown}`;
+      what = `${subject} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}${shown}`;
       break;
     case 'const':
-      what = `${field || 'value'} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}${shown}`;
+      what = `${subject} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}${shown}`;
       break;
-    case 'type':
-      what = `${field || 'value'} must be a finite ${(e.params as { type: string }).type}${shown}`;
+    case 'type': {
+      const types = String((e.params as { type: string | string[] }).type).split(',');
+      what = `${subject} must be ${types.map((t) => TYPE_NAMES[t] ?? t).join(' or ')}${shown}`;
+      break;
+    }
+    case 'minLength': {
+      const limit = (e.params as { limit: number }).limit;
+      what = limit === 1 ? `${subject} must not be empty` : `${subject} must have at least ${limit} characters${shown}`;
+      break;
+    }
+    case 'minItems':
+      what = `${subject} must have at least ${(e.params as { limit: number }).limit} item(s)${shown}`;
       break;
     default:
-      what = `${field || 'value'} ${e.message ?? 'is invalid'}${shown}`;
+      what = `${subject} ${e.message ?? 'is invalid'}${shown}`;
   }
   return { path, id, message: what };
 }
@@ -200,9 +223,12 @@ export function validateFeeder(input: unknown): ValidationResult {
     normal = new Topology(index);
   } catch (err) {
     if (!(err instanceof MeshError)) throw err;
-    errors.push(issue('sections', err.loop[0] ?? '', `not radial under normal switch states: ${err.message}`));
+    errors.push(meshIssue(index, err.loop, err.sources));
   }
   if (normal) {
+    // The topology walks energised buses only; a loop behind an open point is still a loop.
+    const island = deEnergisedLoop(index, normal);
+    if (island) errors.push(meshIssue(index, island.map((s) => m.sections[s].id), []));
     m.loadPoints.forEach((l, i) => {
       if (reachable[index.lpBus[i]] && !normal.energised(index.lpBus[i])) {
         warnings.push(issue(`loadPoints[${i}]`, l.id, `bus "${l.bus}" is not supplied under normal switch states`));
@@ -213,4 +239,59 @@ export function validateFeeder(input: unknown): ValidationResult {
     });
   }
   return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, errors, warnings, model: m };
+}
+
+function meshIssue(index: FeederIndex, loop: string[], sources: string[]): ModelIssue {
+  const first = index.sectionIndex.get(loop[0]);
+  const list = loop.map((id) => `"${id}"`).join(', ');
+  const what = sources.length === 2 ? `sources "${sources[0]}" and "${sources[1]}" are connected through sections ${list}` : `loop through sections ${list}`;
+  return issue(first === undefined ? 'sections' : `sections[${first}]`, loop[0] ?? '', `not radial under normal switch states: ${what}`);
+}
+
+/** A loop of closed sections among buses no source feeds (section indices as a walk), or null. */
+function deEnergisedLoop(ix: FeederIndex, topo: Topology): number[] | null {
+  const n = ix.nBuses;
+  const seen = new Uint8Array(n);
+  const parentSec = new Int32Array(n).fill(-1);
+  const parentBus = new Int32Array(n).fill(-1);
+  const depth = new Int32Array(n);
+  const queue = new Int32Array(n);
+  for (let root = 0; root < n; root++) {
+    if (seen[root] || topo.energised(root)) continue;
+    seen[root] = 1;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = root;
+    while (head < tail) {
+      const u = queue[head++];
+      for (let k = ix.adjStart[u]; k < ix.adjStart[u + 1]; k++) {
+        const s = ix.adjSec[k];
+        if (!topo.secClosed[s] || s === parentSec[u]) continue;
+        const v = ix.adjBus[k];
+        if (!seen[v]) {
+          seen[v] = 1;
+          parentSec[v] = s;
+          parentBus[v] = u;
+          depth[v] = depth[u] + 1;
+          queue[tail++] = v;
+          continue;
+        }
+        // A second way to v: climb from u and v to their common ancestor.
+        const up: number[] = [];
+        const down: number[] = [];
+        let x = u;
+        let y = v;
+        while (depth[x] > depth[y]) { up.push(parentSec[x]); x = parentBus[x]; }
+        while (depth[y] > depth[x]) { down.push(parentSec[y]); y = parentBus[y]; }
+        while (x !== y) {
+          up.push(parentSec[x]);
+          x = parentBus[x];
+          down.push(parentSec[y]);
+          y = parentBus[y];
+        }
+        return [...up.reverse(), s, ...down];
+      }
+    }
+  }
+  return null;
 }

@@ -1,8 +1,8 @@
 /**
  * Calendar days in an IANA time zone, for daily/monthly/yearly statistics: an operator's "day" is
- * the local day of the substation. Day boundaries are found once per day (binary search on the
- * local date, so DST days of 23 or 25 hours come out right) and cached, so the hot path of the
- * statistics is two comparisons per sample.
+ * the local day of the substation. Day boundaries are found once per day (from the zone offset,
+ * checked against the local date, so DST days of 23 or 25 hours come out right) and cached, so the
+ * hot path of the statistics is two comparisons per sample.
  */
 
 const DAY_MS = 86_400_000;
@@ -68,8 +68,16 @@ export class DayCalendar {
       const start = Math.floor(ts / DAY_MS) * DAY_MS;
       span = { key: new Date(start).toISOString().slice(0, 10), startMs: start, endMs: start + DAY_MS };
     } else {
+      const p = this.parts(ts);
       const key = this.dateKey(ts);
-      span = { key, startMs: this.edge(ts - 27 * 3_600_000, ts, key, true), endMs: this.edge(ts, ts + 27 * 3_600_000, key, false) };
+      // Local midnights through the zone offset (a few formatter calls); checked, and found by
+      // bisection instead where a zone changes its clock at midnight.
+      let startMs = this.wallTimeToEpoch(p.y, p.mo, p.d);
+      if (!(startMs <= ts && this.dateKey(startMs) === key && this.dateKey(startMs - 1) !== key)) startMs = this.edge(ts - 27 * 3_600_000, ts, key, true);
+      const next = new Date(Date.UTC(p.y, p.mo - 1, p.d + 1));
+      let endMs = this.wallTimeToEpoch(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
+      if (!(endMs > ts && this.dateKey(endMs - 1) === key && this.dateKey(endMs) !== key)) endMs = this.edge(ts, ts + 27 * 3_600_000, key, false);
+      span = { key, startMs, endMs };
     }
     this.cached = span;
     return span;

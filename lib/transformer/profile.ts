@@ -37,9 +37,11 @@ export function parseProfileCsv(text: string, source: string, calendar: DayCalen
       return v;
     });
     if (!isMode(record.mode)) problems.push(`${at}: mode "${record.mode}" is not one of ${MODES.join(', ')}`);
-    if (problems.length === before) {
+    if (Number.isFinite(ts)) {
       if (ts <= prevTs) problems.push(`${at}: ts ${record.ts} is not after the previous row's (rows must be in time order, no repeats)`);
       prevTs = ts;
+    }
+    if (problems.length === before) {
       out.push({ ts, buses: [{ id: busIds[0], pKW: n[0], qKvar: n[1] }, { id: busIds[1], pKW: n[2], qKvar: n[3] }], mode: record.mode as LoadSample['mode'] });
     }
     if (problems.length > MAX_LISTED) break;

@@ -14,7 +14,8 @@
  * is permitted, close LV breakers / tie before opening (make-before-break: no bus loses supply, the
  * units run in parallel for a moment); otherwise open before close (break-before-make: the buses
  * named in `interruptions` lose supply for the transfer time); (3) de-energise units the target no
- * longer needs. Every intermediate state is checked: buses supplied, units within the overload limit.
+ * longer needs. Every intermediate state is checked: buses supplied, no unit pushed beyond the
+ * overload limit (beyond what it already carries when the plan starts).
  */
 import { phasorSumKVA, busKVA, parallelShares } from './losses';
 import type { ParallelingVerdict } from './paralleling';
@@ -158,6 +159,9 @@ export function planTransfer(station: StationParams, from: ModeName, to: ModeNam
   const state = { ...cur };
   const busIds = opts.loads ? [opts.loads[0].id, opts.loads[1].id] : ['bus 1', 'bus 2'];
   let parallelMoment = false;
+  // A step may not load a unit beyond the limit, unless the unit carries that much already (a plan
+  // leaving an overloaded mode must not be refused for the overload it is about to relieve).
+  const startLoading = opts.loads ? stateFlowsKVA(cur, station, opts.loads[0], opts.loads[1]).map((f, k) => f / station.transformers[k].snKVA) : [0, 0];
   order.forEach(([role, close], i) => {
     state[role] = close;
     const sup = suppliedBuses(state);
@@ -173,7 +177,7 @@ export function planTransfer(station: StationParams, from: ModeName, to: ModeNam
       const flows = stateFlowsKVA(state, station, opts.loads[0], opts.loads[1]);
       station.transformers.forEach((t, k) => {
         const loading = flows[k] / t.snKVA;
-        if (loading > station.overloadLimit) {
+        if (loading > station.overloadLimit && loading > startLoading[k] + 1e-9) {
           checks.push({ check: 'rating', ok: false, detail: `after step ${i + 1} ${t.id} would carry ${loading.toFixed(3)} x SN (limit ${station.overloadLimit})` });
         }
       });

@@ -1,0 +1,11 @@
+export * from './types';
+export { PowerFlowError, type PowerFlowErrorKind } from './errors';
+export { PowerFlowNetwork, S_BASE_KVA } from './network';
+export { buildLoads, kvarPerKW, type LoadVector } from './loads';
+export { sweep, SweepPlan, SweepWorkspace, type RadialTree, type SweepData, type SweepOutcome } from './sweep';
+export { powerFlow, describeSolution, radialTopology, indexOf, treeLosses, type FeederInput } from './solve';
+export { solveMeshed, solveComplex, type MeshedSolution } from './meshed';
+export { reconfigure, branchExchange, sequentialOpening, type ReconfigureOptions, type ReconfigurationResult, type ReconfigureProgress, type ConfigurationSummary } from './reconfigure';
+export { switchingSequence, type SwitchingStep } from './switching';
+export { exhaustiveReconfiguration, type ExhaustiveResult, type ExhaustiveEntry } from './exhaustive';
+export { reconfigureInWorker, type ReconfigureJob } from './worker';
