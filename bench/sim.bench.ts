@@ -63,7 +63,7 @@ export async function run(): Promise<void> {
     const rows: Array<Array<string | number>> = [['clients', 'requests', 'requests/s', 'ms/request (per client)', 'in-process reads/s', 'network / in-process']];
     for (const clients of [1, 8, 32]) {
       const r = await pollers(h.port, units, clients);
-      rows.push([clients, r.requests, r.perSec, (1000 * clients) / r.perSec, local.opsPerSec, `1 : ${fmt(local.opsPerSec / r.perSec)}`]);
+      rows.push([String(clients), String(r.requests), r.perSec, (1000 * clients) / r.perSec, local.opsPerSec, `1 : ${fmt(local.opsPerSec / r.perSec)}`]);
     }
     console.log(`  RBTS Bus 2 (automated disconnects): ${units.length} IED units + control unit, FC 4 reads of 40 registers over 127.0.0.1`);
     table(rows);
@@ -83,7 +83,7 @@ export async function run(): Promise<void> {
       const { topology, ws, outcome } = solveState(net, loads, undefined);
       return describeSolution(net, loads, topology, ws, outcome);
     });
-    rows.push([name, sim.ieds.length, upd.opsPerSec, upd.msPerOp, pfOnly.msPerOp, `${fmt(upd.msPerOp / pfOnly.msPerOp)} ×`]);
+    rows.push([name, String(sim.ieds.length), upd.opsPerSec, upd.msPerOp, pfOnly.msPerOp, `${fmt(upd.msPerOp / pfOnly.msPerOp)} ×`]);
     sim.close();
   }
   table(rows);

@@ -435,6 +435,9 @@ export class FdirController {
     const inc = this.incident!;
     const out: FdirOutput[] = [];
     const previous = inc.planId || null;
+    // A device whose IED does not report a fresh position cannot be commanded and confirmed: crews operate it.
+    const blind = [...this.live.values()].filter((l) => l.ied.device !== null && !this.positionFresh(l)).map((l) => l.ied.device!);
+    const unavailable = [...new Set([...inc.unavailable, ...blind])];
     let plan: FdirPlan;
     try {
       plan = planFdir(this.feeder, {
@@ -444,7 +447,7 @@ export class FdirController {
         loads: inc.loads,
         loadBasis: this.opts.loadBasis,
         indicatingDevices: this.indicatingDevices(),
-        unavailable: [...inc.unavailable],
+        unavailable,
       });
     } catch (err) {
       inc.executor = null;
@@ -460,8 +463,9 @@ export class FdirController {
       port: 'plan', topic: 'fdir/plan',
       payload: {
         planId: inc.planId, incident: inc.id, kind: 'restoration', mode: this.mode, awaiting: hasRemote && this.mode === 'advisory' ? 'confirmation' : null,
-        replanOf: failed ? previous : null, unavailable: [...inc.unavailable], tripped: inc.tripped,
-        ...fdirSummary(plan), notes: [...inc.notes, ...plan.notes],
+        replanOf: failed ? previous : null, unavailable, tripped: inc.tripped,
+        ...fdirSummary(plan),
+        notes: [...inc.notes, ...(blind.length ? [`no fresh position from the IEDs of ${blind.map((d) => `"${d}"`).join(', ')}: not operated remotely`] : []), ...plan.notes],
         liveLoadPoints: inc.liveLoadPoints,
         estimatedRestorationTime: inc.event.start + plan.estimatedRepairHours * 3600000,
       },

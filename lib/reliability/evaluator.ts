@@ -176,7 +176,7 @@ export class ReliabilityEvaluator {
   readonly lpLambda: Float64Array;
   readonly lpMomentary: Float64Array;
   readonly lpU: Float64Array;
-  /** ECOST per load point (only with damage functions and `evaluate(mask, spec, true)`). */
+  /** ECOST per load point (with damage functions in the cost model and `ecost` or `detailed` set in evaluate). */
   readonly lpEcost: Float64Array;
   private readonly lpDamage: Float64Array;
   // attribution per element (filled by evaluate(..., detailed = true))
@@ -509,15 +509,16 @@ export class ReliabilityEvaluator {
   /**
    * Evaluates with the candidate switches whose mask entry is 1 (all off when omitted); `spec`
    * gives every active candidate the same switching time and failure probability. With `detailed`,
-   * also fills the per-element attribution and ECOST (slower). Returns the reused summary object;
-   * per load point results are in lpLambda / lpU / lpMomentary (/ lpEcost).
+   * also fills the per-element attribution (att*); with `ecost` (default: as detailed) and damage
+   * functions in the cost model, lpEcost. Returns the reused summary object; per load point
+   * results are in lpLambda / lpU / lpMomentary (/ lpEcost).
    */
-  evaluate(mask?: Uint8Array, spec?: SwitchSpec, detailed = false): EvaluationSummary {
+  evaluate(mask?: Uint8Array, spec?: SwitchSpec, detailed = false, ecost = detailed): EvaluationSummary {
     const m = mask ?? this.mask0;
     if (m.length < this.candidates.length) throw new Error(`candidate mask has ${m.length} entries, expected ${this.candidates.length}`);
     this.spec = spec ? { sw: spec.switchingHours, phi: PROTECTIVE_TYPES.has((spec.type ?? 'switch') as never) ? (spec.failureProbability ?? 0) : 1 } : null;
     this.detailed = detailed;
-    this.damage = detailed && this.costs.classes.length > 0;
+    this.damage = ecost && this.costs.classes.length > 0;
     this.buildZones(m);
     this.accumulate();
     return this.summarise();

@@ -6,6 +6,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
 import type { LoadedFeeder } from '../../lib/model/load';
 import { FaultDetector, type DetectorOutput, type FaultEvent } from '../../lib/protection/detector';
+import { assignUnitIds } from '../../lib/sim/units';
 import { validateProtection, type ProtectionSettings } from '../../lib/protection/settings';
 import { getFeederNode, requireFeeder, watchFeeder } from '../shared/feeder-access';
 import { onInput } from '../shared/input';
@@ -22,7 +23,7 @@ interface FaultDetectorNodeDef extends NodeDef {
   nominalKV?: string | number;
 }
 
-/** Default elements: 51P IEC SI 400 A TMS 0.1, 50P 4000 A, 51N IEC SI 40 A TMS 0.2 (an 11 kV feeder with 400/1 CTs). */
+/** Default elements (primary amperes): 51P IEC SI 400 A TMS 0.1, 50P 4000 A, 51N IEC SI 40 A TMS 0.2. */
 const DEFAULT_PROTECTION: ProtectionSettings = {
   elements: [
     { kind: 'inverse', measures: 'phase', pickupA: 400, curve: 'IEC-SI', tms: 0.1 },
@@ -91,7 +92,9 @@ export = function (RED: NodeAPI) {
       if (configError) throw configError;
       const loaded = feederCfg ? requireFeeder(feederCfg) : null;
       if (!detector || detectorFor !== loaded) {
-        detector = new FaultDetector({ ...options!, feeder: loaded });
+        // A model without an ieds list (the built-in networks) gets the simulator's numbering.
+        const feeder = loaded && !loaded.model.ieds?.length ? { ...loaded, model: { ...loaded.model, ieds: assignUnitIds(loaded.model) } } : loaded;
+        detector = new FaultDetector({ ...options!, feeder });
         detectorFor = loaded;
       }
       return detector;

@@ -9,6 +9,7 @@ import { IedReader, type IedBinding } from '../../lib/ied/reader';
 import { resolveRegisterMap, type CompiledMap } from '../../lib/ied/register-map';
 import type { IedMeasurement } from '../../lib/ied/types';
 import type { LoadedFeeder } from '../../lib/model/load';
+import { assignUnitIds } from '../../lib/sim/units';
 import { getFeederNode, requireFeeder, watchFeeder } from '../shared/feeder-access';
 import { onInput } from '../shared/input';
 import { setStatus } from '../shared/status';
@@ -73,7 +74,9 @@ export = function (RED: NodeAPI) {
       if (feederCfg) {
         const loaded = requireFeeder(feederCfg);
         if (!reader || readerFor !== loaded) {
-          reader = new IedReader(bindingsFromFeeder(loaded.model, map), { staleAfterMs, rbe });
+          // A model without an ieds list (the built-in networks) gets the simulator's numbering.
+          const model = loaded.model.ieds?.length ? loaded.model : { ...loaded.model, ieds: assignUnitIds(loaded.model) };
+          reader = new IedReader(bindingsFromFeeder(model, map), { staleAfterMs, rbe });
           readerFor = loaded;
           shownVersion = -1;
         }

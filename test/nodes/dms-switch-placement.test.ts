@@ -70,7 +70,7 @@ describe('dms-switch-placement node', function () {
     it(`${thread}: sends placement/result with the optimum, the four cases and the convergence; progress every iteration`, async () => {
       const { n1, results, progress, statuses, errors } = await setup({ thread });
       n1.receive({ payload: Date.now(), correlation: 'study-1' });
-      await waitFor(() => results.length === 1, 'result');
+      await waitFor(() => results.length === 1, 'result', 30000);
       assert.deepEqual(errors, []);
       const msg = results[0];
       assert.equal(msg.topic, 'placement/result');
@@ -105,7 +105,7 @@ describe('dms-switch-placement node', function () {
   it('sends chart data for a dashboard chart: best and mean per iteration so far', async () => {
     const { n1, results, progress } = await setup({ progress: 'chart' });
     n1.receive({ payload: { bpso: { particles: 20, seed: 1 } } });
-    await waitFor(() => results.length === 1, 'result');
+    await waitFor(() => results.length === 1, 'result', 30000);
     const r = results[0].payload as Result;
     const chart = progress.at(-1)!.payload as Array<{ series: string[]; data: Array<Array<{ x: number; y: number }>>; labels: string[] }>;
     assert.equal(chart.length, 1);
@@ -118,7 +118,7 @@ describe('dms-switch-placement node', function () {
   it('throttles progress: with a long interval only the first and the last report', async () => {
     const { n1, results, progress } = await setup({ progressInterval: '3600000' });
     n1.receive({ payload: 1 });
-    await waitFor(() => results.length === 1, 'result');
+    await waitFor(() => results.length === 1, 'result', 30000);
     const r = results[0].payload as Result;
     assert.deepEqual(progress.map((p) => (p.payload as { iteration: number }).iteration), [0, r.iterations]);
   });
@@ -131,7 +131,7 @@ describe('dms-switch-placement node', function () {
     n1.receive({ payload: { bpso: { maxIterations: 100000, stallIterations: 0 } } });
     await waitFor(() => progress.length >= 2, 'progress');
     n1.receive({ topic: 'placement/cancel', payload: true });
-    await waitFor(() => results.length === 1, 'cancelled result');
+    await waitFor(() => results.length === 1, 'cancelled result', 30000);
     const r = results[0].payload as Result;
     assert.equal(r.stopReason, 'cancelled');
     assert.ok(r.iterations < 100000);
@@ -161,7 +161,7 @@ describe('dms-switch-placement node', function () {
     await waitFor(() => errors.length === 1, 'error');
     assert.match(errors[0], /a placement study is already running \(send topic placement\/cancel to stop it\)/);
     n1.receive({ topic: 'placement/cancel' });
-    await waitFor(() => results.length === 1, 'cancelled result');
+    await waitFor(() => results.length === 1, 'cancelled result', 30000);
   });
 
   it('fails clearly on no candidates, invalid costs, unknown keys and missing study settings, sending nothing', async () => {
@@ -188,7 +188,7 @@ describe('dms-switch-placement node', function () {
     assert.equal(progress.length, 0);
     // The node is still usable after the errors.
     n1.receive({ payload: { candidates: ['S19', 'S26', 'S31'], method: 'exhaustive' } });
-    await waitFor(() => results.length === 1, 'exhaustive result');
+    await waitFor(() => results.length === 1, 'exhaustive result', 30000);
     const r = results[0].payload as Result;
     assert.equal(r.method, 'exhaustive');
     assert.equal(r.evaluations, 8);
@@ -203,7 +203,7 @@ describe('dms-switch-placement node', function () {
     await waitFor(() => errors.length === 2, 'error');
     assert.match(errors[1], /costs: no interruption cost given/);
     n1.receive({ payload: { investmentPerSwitch: 5000, lifeYears: 20, interestRate: 0.08, costs: { perKWh: { default: 2 } }, candidates: ['L4', 'L7', 'L10'], method: 'exhaustive' } });
-    await waitFor(() => results.length === 1, 'result');
+    await waitFor(() => results.length === 1, 'result', 30000);
   });
 
   it('reports a bad node configuration on deploy and fails every message with it', async () => {

@@ -77,3 +77,17 @@ describe('reliability evaluator', () => {
     assert.ok(Math.abs(d.u - (0.2 * t(4) + 0.1 * t(4) + 0.3 * t(4) + 0.2 * 4 + 0.2 * 2)) < 1e-12, `D U ${d.u}`);
   });
 });
+
+describe('reliability evaluator: ECOST without attribution', () => {
+  it('gives the same ECOST with evaluate(mask, spec, false, true) as with the detailed evaluation', () => {
+    const model = networkModel('rbts-bus2');
+    model.costs = { damageFunctions: { default: [[1, 0.5], [60, 5], [480, 40]] } };
+    const ev = new ReliabilityEvaluator(model);
+    ev.evaluate(undefined, undefined, true);
+    const detailed = ev.lpEcost.slice();
+    ev.lpEcost.fill(0);
+    ev.evaluate(undefined, undefined, false, true);
+    assert.deepEqual(ev.lpEcost, detailed);
+    assert.ok(detailed.every((x) => x > 0));
+  });
+});
