@@ -45,12 +45,12 @@ export async function run(): Promise<void> {
   // (steadier when other work shares the machine). Two layouts: two feeders with one tie (the
   // random-feeder default), and a feeder and a tie per 2,000 sections (a network growing in feeders).
   const times: Record<string, number> = {};
-  for (const layout of ['2 feeders, 1 tie', '1 feeder and 1 tie per 2,000 sections'] as const) {
+  for (const layout of ['2 feeders, 1 tie', 'a feeder and a tie per 2,000 sections (at least 2)'] as const) {
     console.log(`random feeders, ${layout}:`);
     const rows: Array<Array<string | number>> = [['sections', 'zones', 'load points', 'ms / evaluation', 'CPU ms', 'growth (CPU) vs 10× smaller']];
     let prev = 0;
     for (const n of [1000, 10000, 100000]) {
-      const per = Math.max(1, Math.round(n / 2000));
+      const per = Math.max(2, Math.round(n / 2000));
       const f = layout === '2 feeders, 1 tie' ? randomFeeder({ sections: n, seed: 42 }) : randomFeeder({ sections: n, seed: 42, feedersPerSource: per, ties: per });
       const e = new ReliabilityEvaluator(f);
       const t = measure(() => e.evaluate(), n >= 100000 ? 3000 : 1500);
@@ -61,7 +61,7 @@ export async function run(): Promise<void> {
     }
     table(rows);
   }
-  console.log(`  target: 10k sections < 5 ms (CPU ${times['2 feeders, 1 tie:10000'].toFixed(2)} and ${times['1 feeder and 1 tie per 2,000 sections:10000'].toFixed(2)} ms); linear growth = 10× per 10× size`);
+  console.log(`  target: 10k sections < 5 ms (CPU ${times['2 feeders, 1 tie:10000'].toFixed(2)} and ${times['a feeder and a tie per 2,000 sections (at least 2):10000'].toFixed(2)} ms); linear growth = 10× per 10× size`);
 
   // The naive per-failure FMEA at 1k sections, the reference the evaluator replaces.
   const f1k = randomFeeder({ sections: 1000, seed: 42, ties: 2 });

@@ -11,6 +11,8 @@ import { indicesCommand } from './indices';
 import { simCommand } from './sim';
 import { reliabilityCommand } from './reliability';
 import { placeCommand } from './place';
+import { tripTimeCommand } from './trip-time';
+import { iedMapCommand } from './ied-map';
 
 export const COMMANDS: CliCommand[] = [
   networksCommand,
@@ -24,4 +26,6 @@ export const COMMANDS: CliCommand[] = [
   simCommand,
   reliabilityCommand,
   placeCommand,
+  tripTimeCommand,
+  iedMapCommand,
 ];

@@ -141,6 +141,8 @@ interface IedInfo {
   earthPickupA: number | null;
   values: Record<string, number | boolean>;
   position: Position | null;
+  /** Trip counter as it was the last time no disturbance was followed on its feeder. */
+  quietTripCount: number | null;
 }
 
 interface Passage {
@@ -161,7 +163,11 @@ interface Episode {
   passage: Map<string, Passage>;
   reporting: Set<string>;
   operated: IedInfo | null;
+  /** Trips: the openings seen, or the trip counter's advance since before the episode when larger. */
   trips: number;
+  openings: number;
+  /** The operated IED's trip counter before the episode, when it reports one. */
+  counterBase: number | null;
   recloses: number;
   firstTrip: number | null;
   lastTrip: number | null;
@@ -177,7 +183,6 @@ interface Episode {
 const CURRENT = { a: 'iaA', b: 'ibA', c: 'icA', n: 'inA' } as const;
 const LATCHED = { a: 'faultIaA', b: 'faultIbA', c: 'faultIcA', n: 'faultInA' } as const;
 const FPI = { A: 'fpiA', B: 'fpiB', C: 'fpiC', E: 'fpiE' } as const;
-const PHASE_KEY: Record<Phase, 'a' | 'b' | 'c'> = { A: 'a', B: 'b', C: 'c' };
 
 function isNum(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
@@ -241,7 +246,7 @@ export class FaultDetector {
       }
     }
     const settings = this.settingsFor(id, device);
-    return { id, device, section, sourceKey, depth, settings, phasePickupA: lowestPickupA(settings, 'phase'), earthPickupA: lowestPickupA(settings, 'earth'), values: {}, position: null };
+    return { id, device, section, sourceKey, depth, settings, phasePickupA: lowestPickupA(settings, 'phase'), earthPickupA: lowestPickupA(settings, 'earth'), values: {}, position: null, quietTripCount: null };
   }
 
   /** Disturbances being followed and devices waiting to be closed again (for status). */
@@ -264,6 +269,7 @@ export class FaultDetector {
       this.ieds.set(m.ied, info);
     }
     const prev = info.values;
+    if (!this.episodes.has(info.sourceKey) && isNum(prev.tripCount)) info.quietTripCount = prev.tripCount;
     const now: Record<string, number | boolean> = { ...prev };
     const fresh = new Set<string>();
     for (const [k, v] of Object.entries(m.values)) {
@@ -317,14 +323,15 @@ export class FaultDetector {
       if (!ep) {
         ep = {
           id: `F${m.ts}-${++this.seq}`, key, start: m.ts, lastEvidence: m.ts, faultSeen: false, tripSeen: false,
-          passage: new Map(), reporting: new Set(), operated: null, trips: 0, recloses: 0, firstTrip: null, lastTrip: null,
+          passage: new Map(), reporting: new Set(), operated: null, trips: 0, openings: 0, counterBase: null, recloses: 0, firstTrip: null, lastTrip: null,
           lastClose: null, stage: 'pickup', lockoutBy: null, lockoutAt: null, reclaimUntil: Infinity, affected: { customers: 0, kW: 0 }, lockoutEventSent: false,
         };
         this.episodes.set(key, ep);
       }
       return ep;
     };
-    if (ep) ep.reporting.add(info.id);
+    // Only an IED that sent fresh values can say it did not see the fault.
+    if (ep && fresh.size) ep.reporting.add(info.id);
 
     if (evidence) {
       const e = openEpisode();
@@ -366,22 +373,14 @@ export class FaultDetector {
     const pos = this.position(now);
     const before = info.position;
     info.position = pos;
-    let tripsCounted = false;
     if (info.device !== null && before === 'closed' && pos === 'open') {
       const e = openEpisode();
-      if (!e.operated) {
-        e.operated = info;
-        e.firstTrip = m.ts;
-        e.affected = this.affected(info);
-      }
+      if (!e.operated) this.operatedBy(e, info, m.ts);
       if (e.operated === info) {
-        e.trips += Math.max(1, tripDelta);
-        tripsCounted = true;
+        e.openings++;
         e.lastTrip = m.ts;
         e.stage = e.stage === 'lockout' ? 'lockout' : 'open';
         e.reclaimUntil = Infinity;
-        const shots = this.shotsFor(info);
-        if (e.stage !== 'lockout' && shots !== null && e.trips > shots && (e.faultSeen || e.tripSeen)) out.push(...this.lockout(e, m.ts, 'shots'));
       }
     } else if (info.device !== null && before === 'open' && pos === 'closed' && this.locked.get(info.device)?.operated === info) {
       out.push(...this.finish(this.locked.get(info.device)!, m.ts));
@@ -397,20 +396,21 @@ export class FaultDetector {
       }
     }
     const cur = this.episodes.get(key);
-    if (!tripsCounted && tripDelta > 0 && cur && cur.operated === info && cur.stage !== 'lockout') {
-      // The counter moved on more than the positions showed (trip-reclose cycles between two polls).
-      cur.trips += tripDelta;
+    if (cur && cur.operated === info) {
+      // The counter catches trip-reclose cycles that fell between two polls; positions and counters
+      // arrive in different reads, so the larger of the two counts is the number of trips.
+      const counter = now.tripCount;
+      cur.trips = Math.max(cur.openings, isNum(counter) && cur.counterBase !== null ? counter - cur.counterBase : 0);
       const shots = this.shotsFor(info);
-      if (shots !== null && cur.trips > shots && cur.stage === 'open') out.push(...this.lockout(cur, m.ts, 'shots'));
+      if (cur.stage === 'open' && shots !== null && cur.trips > shots && (cur.faultSeen || cur.tripSeen)) out.push(...this.lockout(cur, m.ts, 'shots'));
     }
     if (lockoutFlag && info.device !== null && !this.locked.has(info.device)) {
       const e = openEpisode();
       if (!e.operated) {
-        e.operated = info;
-        e.firstTrip = m.ts;
+        this.operatedBy(e, info, m.ts);
         e.lastTrip = m.ts;
+        e.openings = Math.max(1, e.openings);
         e.trips = Math.max(1, e.trips);
-        e.affected = this.affected(info);
       }
       if (e.operated === info && e.stage !== 'lockout') {
         e.tripSeen = true;
@@ -418,6 +418,13 @@ export class FaultDetector {
       }
     }
     return out;
+  }
+
+  private operatedBy(e: Episode, info: IedInfo, ts: number): void {
+    e.operated = info;
+    e.firstTrip = ts;
+    e.counterBase = info.quietTripCount;
+    e.affected = this.affected(info);
   }
 
   /** Runs the timers up to `now`: reclaim (transient), dead time (lockout), settle (lockout event), fault reset (cleared elsewhere). */

@@ -264,11 +264,22 @@ export class ReliabilityEvaluator {
       sw[s] = Math.min(sw[s], b.sw);
       phi[s] *= b.phi;
     }
-    // The tree in BFS order with each bus's feeding section, parent and peak load below, for sequential access.
-    this.ordBus = topo.order;
-    this.ordSec = Int32Array.from(topo.order, (v) => topo.parentSec[v]);
-    this.ordParent = Int32Array.from(topo.order, (v) => topo.parentBus[v]);
-    this.ordPeak = Float64Array.from(topo.order, (v) => topo.peakKWBelow[v]);
+    // The tree in depth-first pre-order (parents first, subtrees contiguous: zones built in this
+    // order sit next to their parents and descendants in memory) with each bus's feeding section,
+    // parent and peak load below, for sequential access.
+    const dfs = new Int32Array(topo.order.length);
+    let nd = 0;
+    const stack: number[] = [];
+    for (let i = topo.order.length - 1; i >= 0; i--) if (topo.parentSec[topo.order[i]] < 0) stack.push(topo.order[i]);
+    while (stack.length) {
+      const v = stack.pop()!;
+      dfs[nd++] = v;
+      for (let k = topo.childStart[v + 1] - 1; k >= topo.childStart[v]; k--) stack.push(topo.secDown[topo.childSec[k]]);
+    }
+    this.ordBus = dfs;
+    this.ordSec = Int32Array.from(dfs, (v) => topo.parentSec[v]);
+    this.ordParent = Int32Array.from(dfs, (v) => topo.parentBus[v]);
+    this.ordPeak = Float64Array.from(dfs, (v) => topo.peakKWBelow[v]);
 
     // Open sections: a conductor cut at one end hangs at the other (if energised there).
     const openSec: number[] = [];

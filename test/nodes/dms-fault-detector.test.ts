@@ -106,7 +106,9 @@ describe('dms-fault-detector node', function () {
   });
 
   it('reader -> detector: a permanent three-phase fault locks out the breaker (lockout flag): event at lockout, record when closed again', async () => {
-    const { events, records, feed } = await setup();
+    const { det, events, records, feed } = await setup();
+    const statuses: Array<{ text?: string }> = [];
+    det.on('call:status', (c) => statuses.push(c.args[0] as { text?: string }));
     for (const unit of [1, 2, 3, 4]) await feed(unit, normal);
     const fault = { faultIaA: 5200, faultIbA: 5150, faultIcA: 5180, fpiA: true, fpiB: true, fpiC: true };
     await feed(1, { ...normal, ...fault, breakerClosed: false, breakerOpen: true, iaA: 0, ibA: 0, icA: 0, inA: 0, tripped: true, tripCount: 6, lockout: true });
@@ -115,6 +117,7 @@ describe('dms-fault-detector node', function () {
     assert.deepEqual([ev.stage, ev.permanent, ev.device, ev.lockoutBy, ev.type, ev.cause, ev.class], ['lockout', true, 'CB', 'flag', 'three-phase', 'DPSC', null]);
     assert.equal(ev.customersInterrupted, customersBelow(['LP1', 'LP2', 'LP3', 'LP4']));
     assert.equal(records.length, 0);
+    await waitFor(() => statuses.some((x) => x.text === 'locked out: CB (DPSC)'), 'lockout status');
     await feed(1, { ...normal, ...fault, tripped: true, tripCount: 6, lockout: false });
     await waitFor(() => records.length === 1, 'record');
     assert.equal(events[1].stage, 'restored');

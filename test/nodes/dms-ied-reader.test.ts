@@ -180,6 +180,38 @@ describe('dms-ied-reader node', function () {
     await waitFor(() => errors.some((e) => /points\[0\] "iaA"/.test(e)), 'message error');
   });
 
+  it('serves a built-in network without an ieds list with the simulator numbering (one IED per breaker)', async () => {
+    await helper.load([feederNode, readerNode], [
+      { id: 'f1', type: 'dms-feeder', name: 'RBTS', source: 'network', network: 'rbts-bus2' },
+      { id: 'r1', type: 'dms-ied-reader', feeder: 'f1', map: 'dms-standard-ied', staleAfterS: '10', heartbeatS: '0', rbe: true, wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    const got: Msg[] = [];
+    (helper.getNode('out') as TestNode).on('input', (m) => got.push(m));
+    (helper.getNode('r1') as TestNode).receive(irBlock(3, { iaA: 200, fHz: 50 }));
+    await waitFor(() => got.length === 1, 'measurement');
+    assert.deepEqual([got[0].payload.ied, got[0].payload.device], ['IED-CB-F3', 'CB-F3']);
+    assert.equal((deployCalls('status', 'r1')[0] as Status).text, '4 IEDs: 4 waiting');
+  });
+
+  it('deploys the example flow (examples/flows/ied-reader.json) without configuration errors', async () => {
+    const flow = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'examples', 'flows', 'ied-reader.json'), 'utf8')) as Array<Record<string, unknown>>;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const core = (f: string): unknown => require(path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core', 'common', f));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const modbus = (f: string): unknown => require(`node-red-contrib-modbus/modbus/${f}`);
+    const types = new Set(flow.map((n) => n.type));
+    assert.deepEqual([...types].sort(), ['catch', 'comment', 'debug', 'dms-fault-detector', 'dms-feeder', 'dms-ied-reader', 'modbus-client', 'modbus-read', 'tab']);
+    // No server on 5020 here: the polls fail quietly; the point is that every node configures.
+    const offline = flow.map((n) => (n.type === 'modbus-client' ? { ...n, tcpPort: '1', reconnectTimeout: '60000' } : n));
+    await helper.load([feederNode, readerNode, builtNode('dms-fault-detector'), core('21-debug.js'), core('25-catch.js'), core('90-comment.js'), modbus('modbus-client.js'), modbus('modbus-read.js')], offline);
+    const reader = flow.find((n) => n.type === 'dms-ied-reader')!.id as string;
+    const detector = flow.find((n) => n.type === 'dms-fault-detector')!.id as string;
+    assert.deepEqual(deployCalls('error', reader), []);
+    assert.deepEqual(deployCalls('error', detector), []);
+    assert.equal((deployCalls('status', reader)[0] as Status).text, '4 IEDs: 4 waiting');
+  });
+
   it('rejects bad timing settings', async () => {
     await setup({ staleAfterS: '0' });
     assert.equal((deployCalls('status', 'r1')[0] as Status).fill, 'red');

@@ -6,27 +6,27 @@
  * with node-red-contrib-modbus Read and Flex-Write nodes does, without Node-RED's timing in between.
  * Used by test/e2e/fdir-sim.test.ts and bench/fdir.bench.ts.
  */
+import path from 'node:path';
 import ModbusRTU from 'modbus-serial';
 import { FdirController, type FdirControllerOptions, type FdirOutput } from '../../lib/fdir/controller';
 import type { FlexWrite } from '../../lib/fdir/field';
 import { bindingsFromFeeder } from '../../lib/ied/bindings';
 import { IedReader } from '../../lib/ied/reader';
 import type { IedMeasurement } from '../../lib/ied/types';
-import { loadFeeder, type LoadedFeeder } from '../../lib/model/load';
+import { loadFeeder, loadFeederFile, type LoadedFeeder } from '../../lib/model/load';
 import type { FeederModel } from '../../lib/model/types';
 import { FaultDetector, type DetectorOutput } from '../../lib/protection/detector';
-import { networkModel } from '../../lib/networks';
 import { startSimulator, type SimulatorHandle } from '../../lib/sim/start';
 import { withSimulatorIeds } from '../../lib/sim/units';
 import type { SimEvent } from '../../lib/sim/event-log';
 
 type Client = InstanceType<typeof ModbusRTU>;
 
-/** RBTS Bus 2 with its main-line disconnects and its ties automated (IEDs along every feeder). */
+/** The example model shipped for FDIR: RBTS Bus 2 with its main-line disconnects and ties automated, IEDs listed. */
+export const RBTS_AUTOMATED_FILE = path.join(__dirname, '..', '..', 'docs', 'models', 'rbts-bus2-automated.json');
+
 export function rbtsWithAutomation(): FeederModel {
-  const m = networkModel('rbts-bus2');
-  for (const d of m.devices) if (d.id.startsWith('DS-') || d.type === 'tie') d.automated = true;
-  return m;
+  return loadFeederFile(RBTS_AUTOMATED_FILE).model;
 }
 
 export interface LoopOptions {
