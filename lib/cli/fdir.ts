@@ -52,7 +52,7 @@ export const fdirCommand: CliCommand = {
     for (const s of plan.steps) {
       io.out(`  ${String(s.step).padStart(2)}. ${s.mode === 'crew' ? 'CREW  ' : 'REMOTE'} ${s.action.padEnd(5)} ${s.device.padEnd(12)} ${s.reason}${s.restores.length ? ` [restores ${s.restores.join(', ')}]` : ''}`);
     }
-    io.out(`customers interrupted ${plan.customersInterrupted} (${plan.kWInterrupted} kW), restored ${plan.customersRestored} (${plan.customersRestoredByCrew} after crew work), out ${plan.customersOut} (${plan.kWOut} kW) for about ${plan.estimatedRepairHours} h`);
+    io.out(`customers interrupted ${plan.customersInterrupted} (${plan.kWInterrupted} kW), restored ${plan.customersRestored} (${plan.customersRestoredByCrew} after crew work), out ${plan.customersOut} (${plan.kWOut} kW)${plan.customersOut ? (plan.estimatedRepairHours > 0 ? ` for about ${plan.estimatedRepairHours} h (repair)` : ' until the repair (no repair time in the model)') : ''}`);
     io.out(`limits checked by ${plan.checkedBy}`);
     for (const n of plan.notes) io.out(`note: ${n}`);
     return 0;

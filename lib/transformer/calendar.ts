@@ -2,10 +2,13 @@
  * Calendar days in an IANA time zone, for daily/monthly/yearly statistics: an operator's "day" is
  * the local day of the substation. Day boundaries are found once per day (from the zone offset,
  * checked against the local date, so DST days of 23 or 25 hours come out right) and cached, so the
- * hot path of the statistics is two comparisons per sample.
+ * hot path of the statistics is two comparisons per sample. Zone reading is shared with the
+ * reliability calendar (lib/util/calendar).
  */
 
-const DAY_MS = 86_400_000;
+import { checkTimeZone as checkZone, DAY_MS, epochDayKey, HOUR_MS, isoDate, utcOffsetMs, wallClock, wallTimeToEpoch, zoneReader, type ZoneReader } from '../util/calendar';
+
+const ZONE_EXAMPLES = ['UTC', 'Europe/Berlin', 'Asia/Shanghai'];
 
 export interface DaySpan {
   /** Local date, YYYY-MM-DD. */
@@ -16,47 +19,27 @@ export interface DaySpan {
 
 /** Throws a precise error for an unknown zone name. */
 export function checkTimeZone(timeZone: string, where = 'timeZone'): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone }).format(0);
-  } catch {
-    throw new Error(`${where}: "${timeZone}" is not an IANA time zone (e.g. "UTC", "Europe/Berlin", "Asia/Shanghai")`);
-  }
-  return timeZone;
+  return checkZone(timeZone, where, ZONE_EXAMPLES);
 }
 
 export class DayCalendar {
-  private readonly fmt: Intl.DateTimeFormat | null;
+  private readonly fmt: ZoneReader;
   private cached: DaySpan = { key: '', startMs: 1, endMs: 0 };
 
   constructor(readonly timeZone: string = 'UTC') {
     checkTimeZone(timeZone);
-    this.fmt = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? null : new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-    });
-  }
-
-  /** Local wall-clock fields of an instant. */
-  private parts(ts: number): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-    if (!this.fmt) {
-      const dt = new Date(ts);
-      return { y: dt.getUTCFullYear(), mo: dt.getUTCMonth() + 1, d: dt.getUTCDate(), h: dt.getUTCHours(), mi: dt.getUTCMinutes(), s: dt.getUTCSeconds() };
-    }
-    const o: Record<string, number> = {};
-    for (const p of this.fmt.formatToParts(ts)) if (p.type !== 'literal') o[p.type] = Number(p.value);
-    return { y: o.year, mo: o.month, d: o.day, h: o.hour, mi: o.minute, s: o.second };
+    this.fmt = zoneReader(timeZone);
   }
 
   /** Local date YYYY-MM-DD of an instant. */
   dateKey(ts: number): string {
-    const p = this.parts(ts);
-    return `${String(p.y).padStart(4, '0')}-${String(p.mo).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
+    const p = wallClock(this.fmt, ts);
+    return isoDate(p.y, p.mo, p.d);
   }
 
   /** Offset of local time from UTC at an instant, in ms (whole seconds). */
   offsetMs(ts: number): number {
-    const p = this.parts(ts);
-    const wall = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
-    return wall - Math.floor(ts / 1000) * 1000;
+    return utcOffsetMs(this.fmt, ts);
   }
 
   /** The local day containing ts. */
@@ -65,18 +48,18 @@ export class DayCalendar {
     if (ts >= c.startMs && ts < c.endMs) return c;
     let span: DaySpan;
     if (!this.fmt) {
-      const start = Math.floor(ts / DAY_MS) * DAY_MS;
-      span = { key: new Date(start).toISOString().slice(0, 10), startMs: start, endMs: start + DAY_MS };
+      const day = Math.floor(ts / DAY_MS);
+      span = { key: epochDayKey(day), startMs: day * DAY_MS, endMs: (day + 1) * DAY_MS };
     } else {
-      const p = this.parts(ts);
-      const key = this.dateKey(ts);
+      const p = wallClock(this.fmt, ts);
+      const key = isoDate(p.y, p.mo, p.d);
       // Local midnights through the zone offset (a few formatter calls); checked, and found by
       // bisection instead where a zone changes its clock at midnight.
       let startMs = this.wallTimeToEpoch(p.y, p.mo, p.d);
-      if (!(startMs <= ts && this.dateKey(startMs) === key && this.dateKey(startMs - 1) !== key)) startMs = this.edge(ts - 27 * 3_600_000, ts, key, true);
+      if (!(startMs <= ts && this.dateKey(startMs) === key && this.dateKey(startMs - 1) !== key)) startMs = this.edge(ts - 27 * HOUR_MS, ts, key, true);
       const next = new Date(Date.UTC(p.y, p.mo - 1, p.d + 1));
       let endMs = this.wallTimeToEpoch(next.getUTCFullYear(), next.getUTCMonth() + 1, next.getUTCDate());
-      if (!(endMs > ts && this.dateKey(endMs - 1) === key && this.dateKey(endMs) !== key)) endMs = this.edge(ts, ts + 27 * 3_600_000, key, false);
+      if (!(endMs > ts && this.dateKey(endMs - 1) === key && this.dateKey(endMs) !== key)) endMs = this.edge(ts, ts + 27 * HOUR_MS, key, false);
       span = { key, startMs, endMs };
     }
     this.cached = span;
@@ -95,12 +78,7 @@ export class DayCalendar {
 
   /** Epoch ms of a local wall-clock time (for timestamps written without a zone). */
   wallTimeToEpoch(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
-    const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-    if (!this.fmt) return wall;
-    const off1 = this.offsetMs(wall);
-    const t = wall - off1;
-    const off2 = this.offsetMs(t);
-    return off2 === off1 ? t : wall - off2;
+    return wallTimeToEpoch(this.fmt, y, mo, d, h, mi, s, ms);
   }
 
   /** Start of the local day with date key YYYY-MM-DD. */

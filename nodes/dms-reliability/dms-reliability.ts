@@ -1,16 +1,19 @@
 /**
  * dms-reliability: reliability indices of the configured feeder. The mode setting picks the module
- * that does the work (predictive: analytical FMEA or Monte Carlo, see ./predictive.ts); this file
- * only dispatches, reports a broken configuration and closes cleanly.
+ * that does the work (predictive: analytical FMEA or Monte Carlo, see ./predictive.ts; historical:
+ * IEEE 1366 indices from interruption records, see ./historical.ts); this file only dispatches,
+ * reports a broken configuration and closes cleanly.
  */
 import type { Node, NodeAPI } from 'node-red';
 import { onInput } from '../shared/input';
 import { setStatus } from '../shared/status';
+import { createHistoricalMode } from './historical';
 import type { ReliabilityMode, ReliabilityModeFactory, ReliabilityNodeDef } from './mode';
 import { createPredictiveMode } from './predictive';
 
 const MODES: Record<string, ReliabilityModeFactory> = {
   predictive: createPredictiveMode,
+  historical: createHistoricalMode,
 };
 
 export = function (RED: NodeAPI) {
@@ -37,8 +40,16 @@ export = function (RED: NodeAPI) {
     });
 
     node.on('close', (_removed: boolean, done: () => void) => {
-      mode?.close();
-      done();
+      let closing: void | Promise<void>;
+      try {
+        closing = mode?.close();
+      } catch (err) {
+        closing = Promise.reject(err);
+      }
+      Promise.resolve(closing).then(() => done(), (err: unknown) => {
+        node.error(`closing: ${err instanceof Error ? err.message : String(err)}`);
+        done();
+      });
     });
   }
   RED.nodes.registerType('dms-reliability', DmsReliabilityNode);

@@ -14,8 +14,8 @@ export interface ReliabilityNodeDef extends NodeDef {
 export interface ReliabilityMode {
   /** Handles one message: send the complete output, or throw (the node fails the message). */
   input(msg: Parameters<InputHandler>[0], send: SendFn): void | Promise<void>;
-  /** Stops any running work (node closed or redeployed). */
-  close(): void;
+  /** Stops any running work and saves what must outlive the node (closed or redeployed); the node waits for it. */
+  close(): void | Promise<void>;
 }
 
 /** Builds a mode; throws when the configuration is invalid (the node then fails every message). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { encodeValues } from '../../lib/ied/image';
 import { builtinMap } from '../../lib/ied/register-map';
 import type { IedMeasurement } from '../../lib/ied/types';
-import { builtNode, helper, waitFor } from '../support/node-red';
+import { builtNode, helper, waitFor, coreNodes } from '../support/node-red';
 import { CAPTURE_UNIT_ID, SERVED_VALUES, captureModbusReadMessages } from '../support/modbus-read-flow';
 
 const feederNode = builtNode('dms-feeder');
@@ -196,8 +196,7 @@ describe('dms-ied-reader node', function () {
 
   it('deploys the example flow (examples/flows/ied-reader.json) without configuration errors', async () => {
     const flow = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'examples', 'flows', 'ied-reader.json'), 'utf8')) as Array<Record<string, unknown>>;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const core = (f: string): unknown => require(path.join(path.dirname(require.resolve('@node-red/nodes/package.json')), 'core', 'common', f));
+    const core = (f: string): unknown => coreNodes(`common/${f.replace(/\.js$/, '')}`)[0];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const modbus = (f: string): unknown => require(`node-red-contrib-modbus/modbus/${f}`);
     const types = new Set(flow.map((n) => n.type));

@@ -7,13 +7,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { helper, builtNode, waitFor } from '../support/node-red';
+import { helper, builtNode, waitFor, coreNodes } from '../support/node-red';
 
 const feederNode = builtNode('dms-feeder');
 const placementNode = builtNode('dms-switch-placement');
-const core = ['common/20-inject', 'common/21-debug', 'common/25-catch', 'common/90-comment']
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  .map((n) => require(`@node-red/nodes/core/${n}.js`));
+const core = coreNodes('common/20-inject', 'common/21-debug', 'common/25-catch', 'common/90-comment');
 
 type Msg = { topic: string; payload: unknown; [k: string]: unknown };
 type Status = { fill?: string; text?: string };

@@ -10,14 +10,14 @@ import path from 'node:path';
 import { networkModel } from '../../lib/networks';
 import { ManualClock } from '../../lib/sim/clock';
 import { startSimulator, type SimulatorHandle } from '../../lib/sim/start';
-import { builtNode, helper, waitFor } from '../support/node-red';
+import { builtNode, helper, waitFor, coreNodes } from '../support/node-red';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const modules = [
   require('node-red-contrib-modbus/modbus/modbus-client.js'),
   require('node-red-contrib-modbus/modbus/modbus-read.js'),
   require('node-red-contrib-modbus/modbus/modbus-flex-write.js'),
-  ...['common/20-inject', 'common/90-comment', 'function/10-function'].map((n) => require(`@node-red/nodes/core/${n}.js`)),
+  ...coreNodes('common/20-inject', 'common/90-comment', 'function/10-function'),
   builtNode('dms-ied-reader'),
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -18,6 +18,18 @@ if (process.env.DMS_NODE_RED) {
 
 export { helper };
 
+const NODE_RED_DIR = path.dirname(nodeRedPath);
+
+/**
+ * Node-RED core node modules (e.g. 'common/20-inject') from the Node-RED the helper runs, never from
+ * another install: the helper preloads catch/status/complete from its own Node-RED and skips a test
+ * node only when it is that very module, so a copy from elsewhere would register the type twice.
+ */
+export function coreNodes(...names: string[]): unknown[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return names.map((n) => require(require.resolve(`@node-red/nodes/core/${n}.js`, { paths: [NODE_RED_DIR] })));
+}
+
 /** The compiled node module for `name` (e.g. 'dms-feeder'). */
 export function builtNode(name: string): unknown {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -3,35 +3,28 @@
  * which it began, and a utility's "day" is its local day, so every record is bucketed by the local
  * date of its start in one IANA zone (UTC unless the user names one). Days are numbered like
  * epoch days of the local date (1970-01-01 = 0), which makes month/year arithmetic plain UTC
- * arithmetic on `day * DAY_MS`.
+ * arithmetic on `day * DAY_MS`. Zone reading is shared with the transformer calendar (lib/util/calendar).
  */
+import { checkTimeZone as checkZone, DAY_MS, epochDay, epochDayKey, HOUR_MS, MINUTE_MS, utcOffsetMs, zoneReader, type ZoneReader } from '../../util/calendar';
 
-export const DAY_MS = 86_400_000;
-const MINUTE_MS = 60_000;
+export { DAY_MS };
 const SLOT_MS = 15 * MINUTE_MS; // every real zone transition since 1900 falls on a quarter hour
 const CACHE_LIMIT = 50_000;
+const ZONE_EXAMPLES = ['UTC', 'Africa/Addis_Ababa', 'Europe/Berlin'];
 
 /** Throws a clear error for an unknown zone name. */
 export function checkTimeZone(timeZone: string, where = 'time zone'): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone }).format(0);
-  } catch {
-    throw new Error(`${where}: "${timeZone}" is not an IANA time zone (e.g. "UTC", "Africa/Addis_Ababa", "Europe/Berlin")`);
-  }
-  return timeZone;
+  return checkZone(timeZone, where, ZONE_EXAMPLES);
 }
 
 export class ZoneCalendar {
-  private readonly fmt: Intl.DateTimeFormat | null;
+  private readonly fmt: ZoneReader;
   private readonly offsets = new Map<number, number>();
   private readonly dayStarts = new Map<number, number>();
 
   constructor(readonly timeZone = 'UTC') {
     checkTimeZone(timeZone);
-    const utc = timeZone === 'UTC' || timeZone === 'Etc/UTC' || timeZone === 'GMT';
-    this.fmt = utc ? null : new Intl.DateTimeFormat('en-US', {
-      timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
-    });
+    this.fmt = zoneReader(timeZone);
   }
 
   /** Local time minus UTC at instant `ms`, in ms. */
@@ -40,9 +33,7 @@ export class ZoneCalendar {
     const slot = Math.floor(ms / SLOT_MS);
     let off = this.offsets.get(slot);
     if (off === undefined) {
-      const p: Record<string, number> = {};
-      for (const part of this.fmt.formatToParts(slot * SLOT_MS)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-      off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - slot * SLOT_MS;
+      off = utcOffsetMs(this.fmt, slot * SLOT_MS);
       if (this.offsets.size >= CACHE_LIMIT) this.offsets.clear();
       this.offsets.set(slot, off);
     }
@@ -61,8 +52,8 @@ export class ZoneCalendar {
     if (!this.fmt) start = day * DAY_MS;
     else {
       // Binary search, minute resolution, between bounds no zone offset can escape (±18 h).
-      let lo = Math.floor((day * DAY_MS - 20 * 3_600_000) / MINUTE_MS);
-      let hi = Math.ceil((day * DAY_MS + 20 * 3_600_000) / MINUTE_MS);
+      let lo = Math.floor((day * DAY_MS - 20 * HOUR_MS) / MINUTE_MS);
+      let hi = Math.ceil((day * DAY_MS + 20 * HOUR_MS) / MINUTE_MS);
       while (lo < hi) {
         const mid = Math.floor((lo + hi) / 2);
         if (this.dayOf(mid * MINUTE_MS) >= day) hi = mid;
@@ -76,14 +67,12 @@ export class ZoneCalendar {
 
   /** Hours between the starts of two local days (23 or 25 on DST days). */
   hoursBetween(fromDay: number, toDay: number): number {
-    return (this.startOfDay(toDay) - this.startOfDay(fromDay)) / 3_600_000;
+    return (this.startOfDay(toDay) - this.startOfDay(fromDay)) / HOUR_MS;
   }
 }
 
 /** `YYYY-MM-DD` of a day number. */
-export function dayKey(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
+export const dayKey = epochDayKey;
 
 /** `YYYY-MM` of a day number. */
 export function monthKey(day: number): string {
@@ -95,9 +84,7 @@ export function yearOf(day: number): number {
 }
 
 /** Day number of a calendar date given as year, month (1-12), day; out-of-range values roll over (Date.UTC). */
-export function dayFromYmd(y: number, m: number, d: number): number {
-  return Math.floor(Date.UTC(y, m - 1, d) / DAY_MS);
-}
+export const dayFromYmd = epochDay;
 
 /** The same calendar date `years` later (Feb 29 rolls to Mar 1). */
 export function addYears(day: number, years: number): number {
