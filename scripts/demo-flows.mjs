@@ -256,16 +256,6 @@ function indicesView() {
   ];
 }
 
-function perGroupRecord() {
-  // Workaround: FDIR writes one record per group of load points restored together, each naming the
-  // device that tripped; the historical calculator refuses records of one feeder and device whose
-  // times overlap (the same outage logged twice). The group's load points make each record's device
-  // key distinct, so every group counts with its own customers and duration.
-  const p = { ...msg.payload };
-  if (Array.isArray(p.loadPoints) && p.loadPoints.length) p.device = `${p.device || ''}/${p.loadPoints.join('+')}`;
-  return { topic: msg.topic, payload: p };
-}
-
 function historicalQuery() {
   // After each accepted record, ask for the indices of every day with records (IEEE 1366, this run).
   // (The complete node also fires for the queries themselves: only a record asks again.)
@@ -577,8 +567,7 @@ function flows(dash) {
     momentaryThresholdMin: '', transformerTimes: 'model', repairDistribution: 'fixed', costs: '', progress: false, x: 560, y: 140, wires: [[id('indices')]],
   });
   fn('indices', T2, 'indices', code(indicesView), 3, 780, 140, [[id('w-indices')], [id('w-trend')], [id('w-relnote')]]);
-  add({ id: id('records-in'), type: 'link in', z: id(T2), name: 'interruption records', links: [id('records-out')], x: 135, y: 240, wires: [[id('per-group'), id('records-debug')]] });
-  fn('per-group', T2, 'one record per group', code(perGroupRecord), 1, 350, 240, [[id('historical')]]);
+  add({ id: id('records-in'), type: 'link in', z: id(T2), name: 'interruption records', links: [id('records-out')], x: 135, y: 240, wires: [[id('historical'), id('records-debug')]] });
   debug('records-debug', T2, 'interruption records', 350, 300);
   add({
     id: id('historical'), type: 'dms-reliability', z: id(T2), name: 'historical indices', feeder: id('feeder'), mode: 'historical', method: 'analytical', years: '10000', seed: '1',

@@ -56,16 +56,17 @@ function nodeModules(flow: FlowNode[]): NodeModule[] {
   return [...files].map((f) => (f.startsWith('dms:') ? builtNode(f.slice(4)) : require(f)) as NodeModule);
 }
 
-/** The helper registers a preloaded core node once per node of that type: with two catch nodes it would register "catch" twice. */
-function registerPreloadedOnce(): void {
-  const h = helper as unknown as { _nodeModules: Record<string, NodeModule & { original?: NodeModule }>; _redNodes: { getType(type: string): unknown } };
+/**
+ * The helper registers a preloaded core node once per node of that type: with two catch nodes it would
+ * register "catch" twice. Returns what undoes it, since other test files hand the helper the original
+ * modules and it skips only those.
+ */
+function registerPreloadedOnce(): () => void {
+  const h = helper as unknown as { _nodeModules: Record<string, NodeModule>; _redNodes: { getType(type: string): unknown } };
   const mods = h._nodeModules;
-  for (const [type, fn] of Object.entries(mods)) {
-    const original = fn.original ?? fn;
-    const once: NodeModule & { original?: NodeModule } = (red) => (h._redNodes.getType(type) ? undefined : original(red));
-    once.original = original;
-    mods[type] = once;
-  }
+  const originals = { ...mods };
+  for (const [type, original] of Object.entries(originals)) mods[type] = (red) => (h._redNodes.getType(type) ? undefined : original(red));
+  return () => Object.assign(mods, originals);
 }
 
 function examples(): string[] {
@@ -80,6 +81,7 @@ describe('example flows', function () {
   this.timeout(60_000);
   let userDir = '';
   let sim: SimulatorHandle | null = null;
+  let restorePreloaded = (): void => undefined;
 
   before(() => {
     // A user directory with this package installed (linked) and listed as a dependency.
@@ -93,13 +95,14 @@ describe('example flows', function () {
     assert.equal(settings.externalModules?.modules?.allowInstall, false);
     // The helper does not initialise the registry's external modules (what function nodes' `libs` use): do it as the runtime would.
     require(fromNodeRed('@node-red/registry/lib/externalModules')).init(settings);
-    registerPreloadedOnce();
+    restorePreloaded = registerPreloadedOnce();
   });
 
   after(async () => {
     await helper.unload();
     await sim?.close();
     helper.settings({});
+    restorePreloaded();
     if (userDir) rmSync(userDir, { recursive: true, force: true });
   });
 

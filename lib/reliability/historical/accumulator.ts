@@ -285,7 +285,9 @@ export class HistoricalAccumulator {
     return agg;
   }
 
-  private fold(rec: InterruptionRecord, devKey: string): void {
+  private fold(rec: InterruptionRecord, deviceKey: string): void {
+    // A group of load points is its own interrupting unit: its momentary events and customers are its own.
+    const devKey = rec.loadPoints ? `${deviceKey}\u0002${rec.loadPoints.join('+')}` : deviceKey;
     const day = this.cal.dayOf(rec.startMs);
     const agg = this.dayAgg(day);
     const combo = this.comboId(rec.feeder, rec.cause, rec.planned);
@@ -316,11 +318,13 @@ export class HistoricalAccumulator {
     }
     if (kW !== null) st[off + S.ensKWh] += (kW * rec.durationMin) / 60;
     else st[off + S.noLoad] += 1;
-    const lps = rec.device ? feeder.deviceLoadPoints?.[rec.device] : undefined;
+    const lpc = feeder.loadPointCustomers;
+    const lps = rec.loadPoints && lpc ? rec.loadPoints.map((lp): [string, number] => [lp, lpc[lp]])
+      : rec.device ? feeder.deviceLoadPoints?.[rec.device] : undefined;
     const below = lps ? lps.reduce((t, [, n]) => t + n, 0) : 0;
     if (lps && below > 0) {
-      // A model knows the load points behind the device: they are disjoint groups of real customers, each
-      // interrupted in proportion when the record covers only part of the device's customers.
+      // A model knows the load points behind the device (or the record names them): they are disjoint groups
+      // of real customers, each interrupted in proportion when the record covers only part of their customers.
       for (const [lp, n] of lps) {
         const device = `@${lp}`;
         this.addToGroup(agg, this.groupId(rec.feeder, device, `${rec.feeder}\u0001${device}`), (c * n) / below, rec.durationMin);

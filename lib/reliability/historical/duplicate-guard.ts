@@ -4,6 +4,10 @@
  * and by FDIR, or a file imported twice). Accepted intervals of one device are disjoint and kept
  * sorted, so a check is a binary search and two neighbour comparisons.
  *
+ * A record that names its load points (FDIR's groups restored together) is logged per load point:
+ * groups of one device's interruption may overlap in time, but not share a load point, and none may
+ * overlap a record of the same device that covers everyone behind it (as the fault detector logs).
+ *
  * Memory is bounded by a horizon: entries starting more than `horizonDays` before the newest start
  * seen are forgotten, so a record older than that is checked only against what is still held
  * (such records are counted as `beyondHorizon`).
@@ -14,6 +18,10 @@ const DAY_MS = 86_400_000;
 const PRUNE_EVERY = 1024;
 
 interface DeviceLog {
+  feeder: string;
+  device: string;
+  /** Set for the log of one load point behind the device. */
+  loadPoint?: string;
   starts: number[];
   ends: number[];
   ids: string[];
@@ -24,13 +32,15 @@ export interface DuplicateGuardState {
   horizonDays: number;
   newestStartMs: number | null;
   beyondHorizon: number;
-  /** [feeder, device, [[id, startMs, endMs], ...]] */
-  devices: Array<[string, string, Array<[string, number, number]>]>;
+  /** [feeder, device, [[id, startMs, endMs], ...], load point (for a load point's log)] */
+  devices: Array<[string, string, Array<[string, number, number]>, string?]>;
 }
 
 export class DuplicateGuard {
   private readonly ids = new Map<string, string>();
   private readonly devices = new Map<string, DeviceLog>();
+  /** The load point logs under each device key. */
+  private readonly parts = new Map<string, Set<string>>();
   private newest = -Infinity;
   private sincePrune = 0;
   beyondHorizon = 0;
@@ -42,9 +52,24 @@ export class DuplicateGuard {
     return `${feeder}\u0001${device}`;
   }
 
+  private static partKey(key: string, loadPoint: string): string {
+    return `${key}\u0002${loadPoint}`;
+  }
+
   /** Why `rec` duplicates an accepted record, or null when it does not. `key` = DuplicateGuard.key(feeder, device). */
   check(rec: InterruptionRecord, key = DuplicateGuard.key(rec.feeder, rec.device)): string | null {
     if (this.ids.has(rec.id)) return `duplicate id "${rec.id}" (already recorded)`;
+    const whole = this.overlapIn(rec, key);
+    if (whole) return whole;
+    const keys = rec.loadPoints ? rec.loadPoints.map((lp) => DuplicateGuard.partKey(key, lp)) : this.parts.get(key) ?? [];
+    for (const k of keys) {
+      const part = this.overlapIn(rec, k);
+      if (part) return part;
+    }
+    return null;
+  }
+
+  private overlapIn(rec: InterruptionRecord, key: string): string | null {
     const log = this.devices.get(key);
     if (!log) return null;
     const i = upperBound(log.starts, rec.startMs, log.head) - 1; // last start ≤ rec.startMs
@@ -56,9 +81,24 @@ export class DuplicateGuard {
 
   accept(rec: InterruptionRecord, key = DuplicateGuard.key(rec.feeder, rec.device)): void {
     if (rec.startMs < this.newest - this.horizonDays * DAY_MS) this.beyondHorizon++;
+    if (rec.loadPoints) {
+      let parts = this.parts.get(key);
+      if (!parts) this.parts.set(key, (parts = new Set()));
+      for (const lp of rec.loadPoints) {
+        const k = DuplicateGuard.partKey(key, lp);
+        parts.add(k);
+        this.enter(rec, k, lp);
+      }
+    } else this.enter(rec, key);
+    this.ids.set(rec.id, key);
+    if (rec.startMs > this.newest) this.newest = rec.startMs;
+    if (++this.sincePrune >= PRUNE_EVERY) this.prune();
+  }
+
+  private enter(rec: InterruptionRecord, key: string, loadPoint?: string): void {
     let log = this.devices.get(key);
     if (!log) {
-      log = { starts: [], ends: [], ids: [], head: 0 };
+      log = { feeder: rec.feeder, device: rec.device, loadPoint, starts: [], ends: [], ids: [], head: 0 };
       this.devices.set(key, log);
     }
     const n = log.starts.length;
@@ -72,9 +112,6 @@ export class DuplicateGuard {
       log.ends.splice(at, 0, rec.endMs);
       log.ids.splice(at, 0, rec.id);
     }
-    this.ids.set(rec.id, key);
-    if (rec.startMs > this.newest) this.newest = rec.startMs;
-    if (++this.sincePrune >= PRUNE_EVERY) this.prune();
   }
 
   /** Forgets entries older than the horizon. */
@@ -83,9 +120,19 @@ export class DuplicateGuard {
     const cutoff = this.newest - this.horizonDays * DAY_MS;
     for (const [key, log] of this.devices) {
       while (log.head < log.starts.length && log.starts[log.head] < cutoff) this.ids.delete(log.ids[log.head++]);
-      if (log.head === log.starts.length) this.devices.delete(key);
+      if (log.head === log.starts.length) {
+        this.devices.delete(key);
+        if (log.loadPoint !== undefined) this.forgetPart(log, key);
+      }
       else if (log.head > 256 && log.head * 2 > log.starts.length) compact(log);
     }
+  }
+
+  private forgetPart(log: DeviceLog, key: string): void {
+    const deviceKey = DuplicateGuard.key(log.feeder, log.device);
+    const parts = this.parts.get(deviceKey);
+    parts?.delete(key);
+    if (parts?.size === 0) this.parts.delete(deviceKey);
   }
 
   get size(): number {
@@ -95,11 +142,10 @@ export class DuplicateGuard {
   toJSON(): DuplicateGuardState {
     this.prune();
     const devices: DuplicateGuardState['devices'] = [];
-    for (const [key, log] of this.devices) {
-      const [feeder, device] = key.split('\u0001');
+    for (const log of this.devices.values()) {
       const entries: Array<[string, number, number]> = [];
       for (let i = log.head; i < log.starts.length; i++) entries.push([log.ids[i], log.starts[i], log.ends[i]]);
-      devices.push([feeder, device, entries]);
+      devices.push(log.loadPoint === undefined ? [log.feeder, log.device, entries] : [log.feeder, log.device, entries, log.loadPoint]);
     }
     return { horizonDays: this.horizonDays, newestStartMs: Number.isFinite(this.newest) ? this.newest : null, beyondHorizon: this.beyondHorizon, devices };
   }
@@ -108,14 +154,21 @@ export class DuplicateGuard {
     const g = new DuplicateGuard(s.horizonDays);
     g.newest = s.newestStartMs ?? -Infinity;
     g.beyondHorizon = s.beyondHorizon;
-    for (const [feeder, device, entries] of s.devices) {
-      const key = DuplicateGuard.key(feeder, device);
-      const log: DeviceLog = { starts: [], ends: [], ids: [], head: 0 };
+    for (const [feeder, device, entries, loadPoint] of s.devices) {
+      const deviceKey = DuplicateGuard.key(feeder, device);
+      let key = deviceKey;
+      if (loadPoint !== undefined) {
+        key = DuplicateGuard.partKey(deviceKey, loadPoint);
+        let parts = g.parts.get(deviceKey);
+        if (!parts) g.parts.set(deviceKey, (parts = new Set()));
+        parts.add(key);
+      }
+      const log: DeviceLog = { feeder, device, loadPoint, starts: [], ends: [], ids: [], head: 0 };
       for (const [id, start, end] of entries) {
         log.starts.push(start);
         log.ends.push(end);
         log.ids.push(id);
-        g.ids.set(id, key);
+        g.ids.set(id, deviceKey);
       }
       g.devices.set(key, log);
     }
@@ -124,7 +177,7 @@ export class DuplicateGuard {
 }
 
 function overlapReason(rec: InterruptionRecord, log: DeviceLog, j: number): string {
-  return `overlaps record "${log.ids[j]}" on feeder "${rec.feeder}"${rec.device ? ` device "${rec.device}"` : ''} ` +
+  return `overlaps record "${log.ids[j]}" on feeder "${rec.feeder}"${rec.device ? ` device "${rec.device}"` : ''}${log.loadPoint !== undefined ? ` load point "${log.loadPoint}"` : ''} ` +
     `(${new Date(log.starts[j]).toISOString()} to ${new Date(log.ends[j]).toISOString()})`;
 }
 

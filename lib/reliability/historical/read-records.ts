@@ -17,7 +17,7 @@ export interface RecordRow {
   error?: string;
 }
 
-export const RECORD_COLUMNS = ['id', 'feeder', 'device', 'start', 'end', 'durationMin', 'customersInterrupted', 'kWInterrupted', 'kVAInterrupted', 'cause', 'planned', 'momentary'];
+export const RECORD_COLUMNS = ['id', 'feeder', 'device', 'start', 'end', 'durationMin', 'customersInterrupted', 'kWInterrupted', 'kVAInterrupted', 'cause', 'planned', 'momentary', 'loadPoints'];
 
 /** Matches header names case-insensitively to the known columns; checks the required ones. */
 export function recordHeader(header: string[], source: string): string[] {

@@ -15,7 +15,7 @@ export interface NormaliseOptions {
 
 export type RejectCode =
   | 'not-object' | 'missing-field' | 'unknown-feeder' | 'bad-time' | 'end-before-start' | 'bad-duration'
-  | 'bad-customers' | 'customers-exceed-served' | 'bad-load' | 'bad-flag' | 'duplicate-id' | 'overlap';
+  | 'bad-customers' | 'customers-exceed-served' | 'bad-load' | 'bad-flag' | 'bad-load-points' | 'duplicate-id' | 'overlap';
 
 export type Normalised = { ok: true; record: InterruptionRecord } | { ok: false; id: string; reason: string; code: RejectCode };
 
@@ -68,6 +68,24 @@ function nonNegative(v: unknown, field: string): number | null | string {
   return x;
 }
 
+/**
+ * The load points a record names: an array of ids, or one text field (a CSV column) of ids separated
+ * by `;`, `+`, `|` or spaces. Null when absent; a reason when malformed or unknown to the feeder's model.
+ */
+function loadPointList(v: unknown, feeder: ServedFeeder): string[] | null | string {
+  if (isAbsent(v)) return null;
+  const items: unknown[] = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[;+|\s]+/).filter((s) => s !== '') : [v];
+  const ids: string[] = [];
+  for (const item of items) {
+    if (typeof item !== 'string' || item.trim() === '') return `loadPoints entry ${JSON.stringify(item)} is not a load point id`;
+    const id = item.trim();
+    if (feeder.loadPointCustomers && !(id in feeder.loadPointCustomers)) return `load point "${id}" is not in the model of feeder "${feeder.id}"`;
+    if (!ids.includes(id)) ids.push(id);
+  }
+  if (ids.length === 0) return null;
+  return ids.sort();
+}
+
 function fail(code: RejectCode, reason: string, id: string): Normalised {
   return { ok: false, id, reason, code };
 }
@@ -111,10 +129,15 @@ export function normaliseRecord(raw: unknown, opts: NormaliseOptions): Normalise
     end = start + Math.round(dur * 60_000);
   } else return fail('missing-field', 'neither end nor durationMin is given', id);
 
+  const loadPoints = loadPointList(r.loadPoints, feeder);
+  if (typeof loadPoints === 'string') return fail('bad-load-points', loadPoints, id);
+
   let customers: number;
   if (isAbsent(r.customersInterrupted)) {
-    // A log of feeder trips carries no count: the device's customers if a model says, else the whole feeder (thesis §6.3).
-    customers = (device ? feeder.deviceCustomers?.[device] : undefined) ?? feeder.customers;
+    // A log of feeder trips carries no count: its load points' or the device's customers if a model says, else the whole feeder (thesis §6.3).
+    const lpc = feeder.loadPointCustomers;
+    customers = (loadPoints && lpc ? loadPoints.reduce((t, lp) => t + lpc[lp], 0) : undefined)
+      ?? (device ? feeder.deviceCustomers?.[device] : undefined) ?? feeder.customers;
   } else {
     const c = num(r.customersInterrupted);
     if (!Number.isFinite(c)) return fail('bad-customers', `customersInterrupted "${text(r.customersInterrupted)}" is not a number`, id);
@@ -141,13 +164,13 @@ export function normaliseRecord(raw: unknown, opts: NormaliseOptions): Normalise
     momentary = m;
   }
 
-  return {
-    ok: true,
-    record: {
-      id, feeder: feederId, device, startMs: start, endMs: end, durationMin, customersInterrupted: customers,
-      kWInterrupted: kW, kVAInterrupted: kVA, cause: text(r.cause), planned, momentary,
-    },
+  const record: InterruptionRecord = {
+    // Groups of one device's interruption share its start: without an id of their own their load points tell them apart.
+    id: !givenId && loadPoints ? `${id}/${loadPoints.join('+')}` : id, feeder: feederId, device, startMs: start, endMs: end, durationMin, customersInterrupted: customers,
+    kWInterrupted: kW, kVAInterrupted: kVA, cause: text(r.cause), planned, momentary,
   };
+  if (loadPoints) record.loadPoints = loadPoints;
+  return { ok: true, record };
 }
 
 function round3(x: number): number {

@@ -99,7 +99,8 @@ export function servedFromModel(loaded: LoadedFeeder, feederId: string): ServedF
     });
   });
   const kVAs = model.loadPoints.map((lp) => lp.transformer?.kVA);
-  const f: ServedFeeder = { id: feederId, customers: summary.customers, avgKW: summary.avgKW, deviceCustomers, deviceLoadPoints };
+  const loadPointCustomers = Object.fromEntries(model.loadPoints.map((lp) => [lp.id, lp.customers]));
+  const f: ServedFeeder = { id: feederId, customers: summary.customers, avgKW: summary.avgKW, deviceCustomers, deviceLoadPoints, loadPointCustomers };
   if (kVAs.length > 0 && kVAs.every((k) => typeof k === 'number')) f.kVA = (kVAs as number[]).reduce((a, b) => a + b, 0);
   if (model.sources.length > 0) f.substation = model.sources[0].id;
   return f;

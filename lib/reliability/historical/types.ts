@@ -22,6 +22,11 @@ export interface InterruptionRecord {
   planned: boolean;
   /** IEEE 1366: an interruption of 5 minutes or less (or flagged so by the source). */
   momentary: boolean;
+  /**
+   * The load points interrupted, when the record names them (FDIR reports one record per group of
+   * load points restored together, all behind the same tripped device). Absent: everyone behind the device.
+   */
+  loadPoints?: string[];
 }
 
 /** What a feeder serves: the denominators of the indices. */
@@ -38,6 +43,8 @@ export interface ServedFeeder {
   deviceCustomers?: Record<string, number>;
   /** Load points behind each device as [load point id, customers] (from a feeder model), for per-customer counts. */
   deviceLoadPoints?: Record<string, Array<[string, number]>>;
+  /** Customers of every load point (from a feeder model): checks and counts records that name their load points. */
+  loadPointCustomers?: Record<string, number>;
 }
 
 /** A record refused, with where it came from and why. `line` is the file line (CSV), element position (JSON) or 0 (message). */

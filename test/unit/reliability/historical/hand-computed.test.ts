@@ -215,6 +215,50 @@ describe('historical indices: per-customer counts with a feeder model', () => {
     near(r.eensKWh, 14000 + (14000 / 3) * 2, 1e-9, 'EENS');
   });
 
+  it('counts FDIR groups of one breaker interruption (records naming their load points) each for its own customers', () => {
+    const acc = new HistoricalAccumulator({ feeders: [served], cemiN: [0, 1], celidHours: [1] });
+    const start = Date.UTC(2021, 4, 1, 8);
+    const min = 60_000;
+    // CB trips for a fault behind FUa's section: B and C are back after 30 min, D after 90, A after 240 (the repair).
+    const groups = [
+      { id: 'g1', loadPoints: ['B', 'C'], end: start + 30 * min },
+      { id: 'g2', loadPoints: ['D'], end: start + 90 * min },
+      { id: 'g3', loadPoints: ['A'], end: start + 240 * min },
+    ];
+    for (const g of groups) assert.ok(acc.add({ feeder: 'TB', device: 'CB', start, ...g }).accepted, g.id);
+    const r = acc.query({ from: '2021-01-01', to: '2022-01-01' }).system;
+    // Customers from the model's load points (counts left empty): B+C 1500, D 500, A 1000.
+    assert.equal(r.customerInterruptions, 3000);
+    near(r.saidi, (1500 * 0.5 + 500 * 1.5 + 1000 * 4) / 3000, EPS, 'SAIDI');
+    assert.equal(r.customersInterrupted, 3000, 'everyone once');
+    near(r.cemi['0'], 1, EPS, 'CEMI0');
+    near(r.cemi['1'], 0, EPS, 'nobody twice');
+    near(r.celidSingle['1'], 1500 / 3000, EPS, 'A and D had at least 1 h');
+  });
+
+  it('refuses a group that repeats a load point, or overlaps a record of the whole device, either way round', () => {
+    const acc = new HistoricalAccumulator({ feeders: [served] });
+    const t = (h: number) => Date.UTC(2021, 5, 1, h);
+    assert.ok(acc.add({ id: 'g1', feeder: 'TB', device: 'CB', start: t(8), end: t(9), loadPoints: ['A', 'B'] }).accepted);
+    const again = acc.add({ id: 'g2', feeder: 'TB', device: 'CB', start: t(8), end: t(10), loadPoints: 'B;C' });
+    assert.ok(!again.accepted && /overlaps record "g1" on feeder "TB" device "CB" load point "B"/.test(again.rejection.reason));
+    assert.ok(acc.add({ id: 'g3', feeder: 'TB', device: 'CB', start: t(8), end: t(10), loadPoints: 'C+D' }).accepted, 'disjoint group');
+    const whole = acc.add({ id: 'w1', feeder: 'TB', device: 'CB', start: t(9), end: t(11) });
+    assert.ok(!whole.accepted && /overlaps record "g3"/.test(whole.rejection.reason), 'the fault detector logging the same outage');
+    assert.ok(acc.add({ id: 'w2', feeder: 'TB', device: 'CB', start: t(12), end: t(13) }).accepted);
+    // The guard survives a restart (the node keeps its state in context).
+    const restored = HistoricalAccumulator.fromJSON(JSON.parse(JSON.stringify(acc.toJSON())), { feeders: [served] });
+    const part = restored.add({ id: 'g4', feeder: 'TB', device: 'CB', start: t(12), end: t(14), loadPoints: ['D'] });
+    assert.ok(!part.accepted && /overlaps record "w2"/.test(part.rejection.reason));
+    const whole2 = restored.add({ id: 'w3', feeder: 'TB', device: 'CB', start: t(7), end: t(8) + 1 });
+    assert.ok(!whole2.accepted && /load point "A"/.test(whole2.rejection.reason));
+    const unknown = restored.add({ id: 'g5', feeder: 'TB', device: 'CB', start: t(20), end: t(21), loadPoints: ['A', 'Z'] });
+    assert.ok(!unknown.accepted && unknown.rejection.reason === 'load point "Z" is not in the model of feeder "TB"');
+    const bad = restored.add({ id: 'g6', feeder: 'TB', device: 'CB', start: t(20), end: t(21), loadPoints: [3] });
+    assert.ok(!bad.accepted && bad.rejection.reason === 'loadPoints entry 3 is not a load point id');
+    assert.equal(restored.counts.rejectedByCode['bad-load-points'], 2);
+  });
+
   it('spreads a partial record over the load points behind the device', () => {
     const acc = new HistoricalAccumulator({ feeders: [served], cemiN: [0] });
     acc.add({ feeder: 'TB', device: 'CB', start: '2021-02-01T00:00:00Z', durationMin: 60, customersInterrupted: 1500 });
