@@ -201,11 +201,41 @@ function resetSimulator() {
 }
 
 function trackIncident() {
-  // Whether FDIR has an incident open (for the repair and reset buttons).
+  // Whether FDIR has an incident open (for the repair and reset buttons), and the crew step it waits for.
   const p = msg.payload || {};
   if (msg.topic === 'fdir/event' && p.type === 'located') flow.set('incidentOpen', true);
   if (msg.topic === 'fdir/event' && p.type === 'normal') flow.set('incidentOpen', false);
+  if (msg.topic === 'fdir/event' && p.type === 'crew') flow.set('crewStep', { step: p.step, device: p.device, action: p.action });
+  if (msg.topic === 'fdir/event' && ['crew-done', 'cancel', 'normal', 'plan-done'].includes(p.type)) flow.set('crewStep', null);
   return null;
+}
+
+function confirmOrCrew() {
+  // "Confirm plan" starts an advisory plan. While FDIR waits for a crew step on a manual switch, the
+  // simulator's control unit acts the crew out (crewDevice, then crewOpen/crewClose) and FDIR hears
+  // that the step is done once the switch has travelled (2 s in the simulator, hence the delay).
+  const crew = flow.get('crewStep');
+  if (!crew) return [null, null, { topic: 'fdir/confirm', payload: {} }, null];
+  const numbers = { /* device numbers, filled in by the generator */ };
+  const n = numbers[crew.device];
+  if (!n) return [null, null, null, { topic: 'operator', payload: `crew step ${crew.step}: "${crew.device}" is not a device of the simulated feeder` }];
+  flow.set('crewStep', null);
+  return [
+    [
+      { topic: 'sim/crew', payload: { fc: 6, unitid: 247, address: 7, quantity: 1, value: n } },
+      { topic: 'sim/crew', payload: { fc: 5, unitid: 247, address: crew.action === 'close' ? 6 : 5, quantity: 1, value: true } },
+    ],
+    { topic: 'fdir/confirm', payload: { step: crew.step } },
+    null,
+    { topic: 'operator', payload: `crew on site: ${crew.action} ${crew.device} (step ${crew.step})` },
+  ];
+}
+
+function patrolReport() {
+  // The crew patrolling a feeder without IEDs on its switches found the fault: on the section chosen
+  // in the fault list (where the demo put it). FDIR then plans crew steps that isolate it tightly.
+  const section = flow.get('faultSectionLabel');
+  return [{ topic: 'fdir/located', payload: { section } }, { topic: 'operator', payload: `patrol: fault found on ${section}` }];
 }
 
 function modeMessage() {
@@ -458,9 +488,9 @@ function flows(dash) {
     '- **dms-fdir** locates a permanent fault, plans isolation and restoration through the F1-F2 tie, and (after "Confirm plan", or at once in automatic mode) writes select-before-operate commands through the Flex-Write node, confirming each by reading the position back.',
     '- **live diagram** (a function node using `node-red-contrib-dms/dist/lib/diagram`) draws the feeder as SVG for the dashboard: energised, de-energised, faulted and restored sections, switch states, the ties.',
     '',
-    'Dashboard: http://127.0.0.1:1880/dashboard (FlowFuse Dashboard 2.0). Choose a section, inject a fault, watch the breaker trip, reclose and lock out, then confirm the plan. "Repair" reports the repair to FDIR, which plans the return to normal (confirm it too).',
+    'Dashboard: http://127.0.0.1:1880/dashboard (FlowFuse Dashboard 2.0). Choose a section, inject a fault, watch the breaker trip, reclose and lock out, then confirm the plan (and, on F3 or F4, each crew step). "Repair" reports the repair to FDIR, which plans the return to normal (confirm it too).',
     '',
-    'Feeders F3 and F4 have only manual switches: FDIR would ask a crew to operate them, which the simulator cannot act out, so the fault list covers F1 and F2.',
+    'Feeders F3 and F4 have only manual switches and IEDs on their breakers alone: after a lockout FDIR can only name the whole feeder, and waits for the patrol. "Patrol found the fault" reports the chosen section (fdir/located); FDIR plans crew steps around it. "Confirm plan / crew step done" then acts each crew step out in the simulator (its control unit operates the switch on site) and tells FDIR it is done.',
     '',
     'Your own feeder: point the dms-feeder node at your model, the Modbus client at your IEDs, and change the file name in the "poll requests" and "live diagram" functions (see README, "Pointing it at real IEDs").',
   ].join('\n'), 200, 40);
@@ -508,7 +538,7 @@ function flows(dash) {
   fn('defaults', T1, 'defaults', code(startDefaults), 3, 350, 600, [[id('w-section')], [id('w-kind')], [id('diagram')]]);
   const sections = model.sections
     .map((s, i) => ({ s, n: i + 1 }))
-    .filter(({ s }) => s.kind !== 'tie' && ['F1', 'F2'].some((f) => s.from.startsWith(f) || s.to.startsWith(f) || ['L1', 'L12'].includes(s.id)));
+    .filter(({ s }) => s.kind !== 'tie');
   const sectionLabel = ({ s }) => `${s.id} (${s.kind === 'main' ? 'main' : 'lateral'} ${s.from} - ${s.to})`;
   const labels = Object.fromEntries(sections.map(({ s, n }) => [n, s.id]));
   fn('remember', T1, 'remember section', code(rememberSection).replace('{ /* filled in by the generator */ }', JSON.stringify(labels)), 0, 750, 640, []);
@@ -519,7 +549,11 @@ function flows(dash) {
   fn('reset-fn', T1, 'reset simulator', code(resetSimulator), 4, 760, 800, [[id('write-sim')], [id('reset-delay')], [id('diagram'), id('plan')], [id('log')]]);
   delay('reset-delay', T1, '2 s', 2, 960, 800, [[id('fdir')]]);
   add({ id: id('write-sim'), type: 'modbus-flex-write', z: id(T1), name: 'write to the control unit', showStatusActivities: false, showErrors: true, showWarnings: true, server: id('client'), emptyMsgOnFail: false, keepMsgProperties: true, delayOnStart: false, startDelayTime: '', x: 1010, y: 720, wires: [[], []] });
-  change('confirm', T1, 'fdir/confirm', [{ t: 'set', p: 'topic', pt: 'msg', to: 'fdir/confirm', tot: 'str' }, { t: 'set', p: 'payload', pt: 'msg', to: '{}', tot: 'json' }], 760, 860, [[id('fdir')]]);
+  const deviceNumbers = Object.fromEntries(model.devices.map((d, i) => [d.id, i + 1]));
+  fn('confirm', T1, 'confirm or crew done', code(confirmOrCrew).replace('{ /* device numbers, filled in by the generator */ }', JSON.stringify(deviceNumbers)), 4, 760, 860,
+    [[id('write-sim')], [id('crew-delay')], [id('fdir')], [id('log')]]);
+  delay('crew-delay', T1, '3 s', 3, 960, 860, [[id('fdir')]]);
+  fn('patrol', T1, 'patrol report', code(patrolReport), 2, 760, 1020, [[id('fdir')], [id('log')]]);
   change('cancel', T1, 'fdir/cancel', [{ t: 'set', p: 'topic', pt: 'msg', to: 'fdir/cancel', tot: 'str' }, { t: 'set', p: 'payload', pt: 'msg', to: 'operator', tot: 'str' }], 760, 900, [[id('fdir')]]);
   fn('mode', T1, 'fdir/mode', code(modeMessage), 1, 760, 940, [[id('fdir'), id('log-mode')]]);
   change('log-mode', T1, 'log it', [{ t: 'set', p: 'payload', pt: 'msg', to: '"FDIR mode: " & payload', tot: 'jsonata' }, { t: 'set', p: 'topic', pt: 'msg', to: 'operator', tot: 'str' }], 960, 940, [[id('log')]]);
@@ -543,8 +577,9 @@ function flows(dash) {
   ui.text('w-fdir', T1, gFdir, 'FDIR', 1700, 540, 6);
   ui.text('w-plan', T1, gFdir, 'Plan', 1700, 520, 7);
   ui.table('w-steps', T1, gFdir, [['step', 'Step'], ['device', 'Device'], ['action', 'Action'], ['mode', 'Mode'], ['status', 'Status']], 1700, 480, 8);
-  ui.button('w-confirm', T1, gFdir, 'Confirm plan', 'confirm', 560, 860, [[id('confirm')]], 9, 'green');
+  ui.button('w-confirm', T1, gFdir, 'Confirm plan / crew step done', 'confirm', 560, 860, [[id('confirm')]], 9, 'green');
   ui.button('w-cancel', T1, gFdir, 'Cancel plan', 'cancel', 560, 900, [[id('cancel')]], 10);
+  ui.button('w-patrol', T1, gFdir, 'Patrol found the fault (on the chosen section)', 'patrol', 560, 1020, [[id('patrol')]], 12);
   ui.switch('w-auto', T1, gFdir, 'Automatic FDIR (no confirmation)', 560, 940, [[id('mode')]], 11);
   ui.table('w-log', T1, gLog, [['time', 'Time (UTC)'], ['source', 'Source'], ['kind', 'Event'], ['text', 'Details']], 1700, 420, 1);
   ui.button('w-clear', T1, gLog, 'Clear log', 'clear', 560, 980, [[id('clear-log')]], 2);

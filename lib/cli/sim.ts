@@ -64,9 +64,10 @@ export function startupText(h: SimulatorHandle, feederName: string): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const out = [`dms sim: ${feederName} served over Modbus TCP on ${h.host}:${h.port}`];
   for (const r of rows) out.push('  ' + r.map((c, i) => (i === 0 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  '));
-  out.push(`  ${String(h.controlUnitId).padStart(widths[0])}  control unit (map dms-sim-control): inject/repair faults, load scale, reset`);
+  out.push(`  ${String(h.controlUnitId).padStart(widths[0])}  control unit (map dms-sim-control): inject/repair faults, crew operations, load scale, reset`);
   const secs = h.simulator.model.sections.map((s, i) => `${i + 1} ${s.id}`);
   out.push(`  faultSection numbers: ${secs.join(', ')}`);
+  out.push(`  crewDevice numbers: ${h.simulator.model.devices.map((d, i) => `${i + 1} ${d.id}`).join(', ')}`);
   const n = h.simulator.defaultedSections.length;
   if (n) out.push(`  ${n} of ${secs.length} sections give no impedance: ${SIM_DEFAULTS.lineOhmPerKm.r} + j${SIM_DEFAULTS.lineOhmPerKm.x} Ω/km assumed (ACSR 100 mm² overhead line)`);
   if (!h.units.length) out.push('  (no IEDs: the model has no automated devices, breakers or reclosers and lists no ieds)');
@@ -164,7 +165,8 @@ export const simCommand: CliCommand = {
     if (values.json) {
       io.out(JSON.stringify({
         feeder: name, host: h.host, port: h.port, controlUnitId: h.controlUnitId, units: h.units,
-        sections: h.simulator.model.sections.map((s, i) => ({ number: i + 1, id: s.id })), defaultedImpedance: h.simulator.defaultedSections,
+        sections: h.simulator.model.sections.map((s, i) => ({ number: i + 1, id: s.id })),
+        devices: h.simulator.model.devices.map((d, i) => ({ number: i + 1, id: d.id })), defaultedImpedance: h.simulator.defaultedSections,
         log: values.log ?? null,
       }));
     } else {

@@ -122,6 +122,8 @@ interface Incident {
   liveLoadPoints: number;
   faulted: Uint8Array;
   located: string[];
+  /** The section a patrol found the fault on (fdir/located): the crew stage isolates it tightly. */
+  patrolSection: string | null;
   unavailable: Set<string>;
   replans: number;
   planSeq: number;
@@ -288,7 +290,7 @@ export class FdirController {
     const checker = new StateChecker(ix, ix.deviceStates(preFault), { loads, loadBasis: this.opts.loadBasis });
     const inc: Incident = {
       id: e.id, event: e, tripped: e.device, cause: e.cause ?? 'DPSC', preFault, indications, loads, liveLoadPoints: count,
-      faulted: new Uint8Array(ix.nSections), located: [], unavailable: new Set(), replans: 0, planSeq: 0, kind: 'restoration',
+      faulted: new Uint8Array(ix.nSections), located: [], patrolSection: null, unavailable: new Set(), replans: 0, planSeq: 0, kind: 'restoration',
       plan: [], planId: '', fdirPlan: null, executor: null, outages, estimatedRepairHours: 0, checker, notes,
     };
     // Locate on its own first, so an incident that cannot be planned still says where the fault is.
@@ -327,6 +329,26 @@ export class FdirController {
     const events = inc.executor!.confirmCrew(step.step, now);
     if (before !== step.expectedClosed) out.push(...this.stateChanged(step.device, now));
     return [...out, ...this.handle(events, now)];
+  }
+
+  /**
+   * `fdir/located`: a patrol found the fault on one section of the located zone. When the field's
+   * indications could only name a wide zone (a feeder whose switches have no IEDs), this lets the
+   * plan isolate that section tightly with crew steps and restore the rest. Replans at once.
+   */
+  patrolLocated(raw: unknown, now: number): FdirOutput[] {
+    const section = typeof raw === 'string' ? raw : isObject(raw) ? raw.section : undefined;
+    if (typeof section !== 'string' || section === '') throw new Error(`fdir/located: payload must be a section id or {section} (got ${JSON.stringify(raw)})`);
+    const inc = this.incident;
+    if (!inc || inc.kind !== 'restoration') throw new Error('fdir/located: no fault incident is open');
+    if (this.phase === 'executing' || this.phase === 'crew') throw new Error(`fdir/located: plan ${inc.planId} is running; cancel it first`);
+    if (!inc.located.includes(section)) throw new Error(`fdir/located: section "${section}" is not in the faulted zone (${inc.located.join(', ')})`);
+    inc.patrolSection = section;
+    // Only the section found is faulted now: the interlocks let the rest of the zone be energised again.
+    inc.faulted = new Uint8Array(this.feeder.index.nSections);
+    inc.faulted[this.feeder.index.sectionIndex.get(section)!] = 1;
+    const out = [this.event('patrol', `patrol found the fault on "${section}": replanning to isolate it tightly`, now, { section })];
+    return [...out, ...this.plan(now, null)];
   }
 
   /** `fdir/cancel`: stop the plan (a select in flight is cancelled); the operator takes over. */
@@ -448,6 +470,7 @@ export class FdirController {
         loadBasis: this.opts.loadBasis,
         indicatingDevices: this.indicatingDevices(),
         unavailable,
+        ...(inc.patrolSection !== null ? { faultSection: inc.patrolSection } : {}),
       });
     } catch (err) {
       inc.executor = null;
@@ -465,6 +488,8 @@ export class FdirController {
         planId: inc.planId, incident: inc.id, kind: 'restoration', mode: this.mode, awaiting: hasRemote && this.mode === 'advisory' ? 'confirmation' : null,
         replanOf: failed ? previous : null, unavailable, tripped: inc.tripped,
         ...fdirSummary(plan),
+        // After a patrol report the fault is on that section; the indications' zone stays in `locatedZone`.
+        ...(inc.patrolSection !== null ? { faultedZone: [inc.patrolSection], locatedZone: inc.located } : {}),
         notes: [...inc.notes, ...(blind.length ? [`no fresh position from the IEDs of ${blind.map((d) => `"${d}"`).join(', ')}: not operated remotely`] : []), ...plan.notes],
         liveLoadPoints: inc.liveLoadPoints,
         estimatedRestorationTime: inc.event.start + plan.estimatedRepairHours * 3600000,

@@ -5,22 +5,13 @@
  * (IEEE 1366: at most the momentary threshold is momentary) for the historical reliability node.
  */
 import type { LoadedFeeder } from '../model/load';
+import type { InterruptionMessage } from '../reliability/historical/types';
 import { liveBuses } from './regions';
 
-export interface InterruptionRecord {
-  id: string;
-  feeder: string;
-  /** The device whose operation interrupted the group (the tripped device, or a switching step). */
-  device: string;
+/** `device`: the device whose operation interrupted the group (the tripped device, or a switching step). */
+export interface InterruptionRecord extends InterruptionMessage {
   /** The device whose operation gave the group its supply back. */
   restoredBy: string;
-  start: number;
-  end: number;
-  durationMin: number;
-  customersInterrupted: number;
-  kWInterrupted: number;
-  momentary: boolean;
-  cause: string;
   planned: boolean;
   loadPoints: string[];
 }

@@ -20,6 +20,7 @@
 import { Topology } from '../model/topology';
 import type { FeederModel } from '../model/types';
 import type { FeederIndex } from '../model/feeder-index';
+import type { InterruptionMessage } from '../reliability/historical/types';
 import { classifyFault, faultFamily, type Classification, type FaultType, type Phase } from './classify';
 import { fastestElement, lowestPickupA, type OperatingElement, type ProtectionSettings } from './settings';
 
@@ -109,20 +110,10 @@ export interface FaultEvent {
   kWInterrupted: number;
 }
 
-export interface InterruptionRecord {
-  id: string;
-  feeder: string;
-  device: string;
+export interface InterruptionRecord extends InterruptionMessage {
   ied: string | null;
-  start: number;
-  end: number;
-  durationMin: number;
-  customersInterrupted: number;
-  kWInterrupted: number;
-  momentary: boolean;
   cause: Cause;
   faultType: FaultType | null;
-  planned?: boolean;
 }
 
 export type DetectorOutput = { topic: 'fault/event'; payload: FaultEvent } | { topic: 'reliability/interruption'; payload: InterruptionRecord };
@@ -133,8 +124,8 @@ interface IedInfo {
   id: string;
   device: string | null;
   section: string | null;
-  /** Disturbances are tracked per source (feeder); '*' without a model. */
-  sourceKey: string;
+  /** The feeder an IED lies on (source and the section leaving it): disturbances are followed per feeder; '*' without a model. */
+  feederKey: string;
   depth: number;
   settings: ProtectionSettings;
   phasePickupA: number | null;
@@ -223,7 +214,7 @@ export class FaultDetector {
 
   private describeIed(id: string, device: string | null, section: string | null): IedInfo {
     const f = this.options.feeder;
-    let sourceKey = '*';
+    let feederKey = '*';
     let depth = 0;
     if (f) {
       const ix = f.index;
@@ -242,11 +233,16 @@ export class FaultDetector {
         const bus = t.secDown[s] >= 0 ? t.secDown[s] : ix.secFrom[s];
         depth = t.depth[bus];
         const src = t.busSource[bus];
-        sourceKey = src >= 0 ? f.model.sources[src].id : '*';
+        // One disturbance per feeder (the section leaving the source that the IED lies under), not per
+        // substation: a fault on one feeder and an operator's switching on another are two episodes.
+        let head = bus;
+        while (t.parentBus[head] >= 0 && t.parentBus[t.parentBus[head]] >= 0) head = t.parentBus[head];
+        const feederSection = t.parentSec[head] >= 0 ? f.model.sections[t.parentSec[head]].id : '';
+        feederKey = src >= 0 ? `${f.model.sources[src].id}/${feederSection}` : '*';
       }
     }
     const settings = this.settingsFor(id, device);
-    return { id, device, section, sourceKey, depth, settings, phasePickupA: lowestPickupA(settings, 'phase'), earthPickupA: lowestPickupA(settings, 'earth'), values: {}, position: null, quietTripCount: null };
+    return { id, device, section, feederKey, depth, settings, phasePickupA: lowestPickupA(settings, 'phase'), earthPickupA: lowestPickupA(settings, 'earth'), values: {}, position: null, quietTripCount: null };
   }
 
   /** Disturbances being followed and devices waiting to be closed again (for status). */
@@ -269,7 +265,7 @@ export class FaultDetector {
       this.ieds.set(m.ied, info);
     }
     const prev = info.values;
-    if (!this.episodes.has(info.sourceKey) && isNum(prev.tripCount)) info.quietTripCount = prev.tripCount;
+    if (!this.episodes.has(info.feederKey) && isNum(prev.tripCount)) info.quietTripCount = prev.tripCount;
     const now: Record<string, number | boolean> = { ...prev };
     const fresh = new Set<string>();
     for (const [k, v] of Object.entries(m.values)) {
@@ -317,7 +313,7 @@ export class FaultDetector {
     const tripDelta = isNum(now.tripCount) && isNum(prev.tripCount) && now.tripCount > prev.tripCount ? now.tripCount - prev.tripCount : 0;
     const lockoutFlag = now.lockout === true && prev.lockout !== true && inThisMessage('lockout');
 
-    const key = info.sourceKey;
+    const key = info.feederKey;
     let ep = this.episodes.get(key);
     const openEpisode = (): Episode => {
       if (!ep) {

@@ -11,7 +11,7 @@
 import { Rng } from '../util/rng';
 import { damageCostPerKW } from './costs';
 import type { ReliabilityEvaluator } from './evaluator';
-import { HOURS_PER_YEAR, predictiveEvaluator, systemIndices, type FeederSource } from './predictive';
+import { HOURS_PER_YEAR, predictiveEvaluator, resultOptions, systemIndices, type FeederSource } from './predictive';
 import type { LoadPointIndices, PredictiveOptions, SystemIndices } from './types';
 
 export type RepairDistribution = 'fixed' | 'exponential';
@@ -426,12 +426,7 @@ export function simulateMonteCarlo(source: FeederSource, opts: MonteCarloOptions
     loadPoints,
     failures,
     unsupplied,
-    options: {
-      momentaryThresholdMin: ev.momentaryThresholdMin,
-      transformerReplacement: ev.transformerReplacement,
-      currency: ev.costs.currency,
-      addedSwitches: ev.candidates.map((c) => c.id),
-    },
+    options: resultOptions(ev),
   };
 }
 

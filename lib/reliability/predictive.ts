@@ -76,6 +76,16 @@ export function systemIndices(
 }
 
 /** Analytical predictive reliability: indices, load point table and ranked contributions. */
+/** The options a result was computed with (analytical and Monte Carlo alike). */
+export function resultOptions(ev: ReliabilityEvaluator): PredictiveResult['options'] {
+  return {
+    momentaryThresholdMin: ev.momentaryThresholdMin,
+    transformerReplacement: ev.transformerReplacement,
+    currency: ev.costs.currency,
+    addedSwitches: ev.candidates.map((c) => c.id),
+  };
+}
+
 export function evaluatePredictive(source: FeederSource, opts: PredictiveOptions = {}): PredictiveResult {
   const ev = predictiveEvaluator(source, opts);
   const model = ev.model;
@@ -134,11 +144,6 @@ export function evaluatePredictive(source: FeederSource, opts: PredictiveOptions
     loadPoints,
     contributions,
     unsupplied,
-    options: {
-      momentaryThresholdMin: ev.momentaryThresholdMin,
-      transformerReplacement: ev.transformerReplacement,
-      currency: ev.costs.currency,
-      addedSwitches: ev.candidates.map((c) => c.id),
-    },
+    options: resultOptions(ev),
   };
 }

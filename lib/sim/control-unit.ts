@@ -1,6 +1,6 @@
 /**
  * The simulator's control unit (unit id 247 unless moved): fault parameters and the load scale in
- * holding registers, inject / repair / repair all / reset / passage reset in pulse coils, a feeder
+ * holding registers, inject / repair / repair all / reset / passage reset / crew operations in pulse coils, a feeder
  * summary in input registers and discrete inputs. Its layout is the register map
  * maps/dms-sim-control.json, so the IED reader can decode it like any IED.
  */
@@ -30,6 +30,7 @@ export class ControlUnit extends ImageUnit {
   faultOhm = 0;
   faultPositionPct = 50;
   faultPhase = 1;
+  crewDevice = 0;
 
   constructor(private readonly sim: FeederSimulator, unitId: number) {
     super(unitId, controlMap());
@@ -42,7 +43,8 @@ export class ControlUnit extends ImageUnit {
       faultSection: this.faultSection, faultType: this.faultType, faultPermanent: this.faultPermanent, faultOhm: this.faultOhm,
       faultPositionPct: this.faultPositionPct, faultPhase: this.faultPhase,
       loadScalePct: Math.min(1000, Math.round(this.sim.loadScale * 1000) / 10),
-      inject: false, repair: false, repairAll: false, reset: false, fpiResetAll: false,
+      crewDevice: this.crewDevice,
+      inject: false, repair: false, repairAll: false, reset: false, fpiResetAll: false, crewOpen: false, crewClose: false,
       faultActive: sum.activeFaults > 0,
       anyLockout: sum.lockedOut > 0,
       activeFaults: Math.min(65535, sum.activeFaults),
@@ -75,6 +77,14 @@ export class ControlUnit extends ImageUnit {
     return sec.id;
   }
 
+  /** The device index of a 1-based device number that a crew can operate; exception 03 when there is none. */
+  private crewDeviceOf(n: number): number {
+    const dev = this.sim.model.devices[n - 1];
+    if (!(n >= 1) || !dev) fail(EXCEPTION.illegalDataValue, `crewDevice ${n} is not a device number (1..${this.sim.model.devices.length})`);
+    if (dev.type === 'fuse') fail(EXCEPTION.illegalDataValue, `crewDevice ${n} is fuse "${dev.id}": crews replace fuses by repairing the fault`);
+    return n - 1;
+  }
+
   protected onWrite(p: CompiledPoint, value: Value): boolean {
     const on = value === true;
     const by = `control unit ${this.unitId}`;
@@ -85,6 +95,12 @@ export class ControlUnit extends ImageUnit {
       case 'faultOhm': this.faultOhm = value as number; break;
       case 'faultPositionPct': this.faultPositionPct = value as number; break;
       case 'faultPhase': this.faultPhase = value as number; break;
+      case 'crewDevice': this.crewDevice = value as number; break;
+      case 'crewOpen':
+      case 'crewClose':
+        // On site, as a crew would: no IED, no select-before-operate, the IED (if any) reads the new position back.
+        if (on) this.sim.operate(this.crewDeviceOf(this.crewDevice), p.name === 'crewClose', 'crew (control unit)');
+        break;
       case 'loadScalePct':
         this.sim.setLoadScale((value as number) / 100);
         break;

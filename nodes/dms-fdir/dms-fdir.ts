@@ -145,11 +145,14 @@ export = function (RED: NodeAPI) {
         case 'fdir/repaired':
           out = c.repaired(msg.payload, now);
           break;
+        case 'fdir/located':
+          out = c.patrolLocated(msg.payload, now);
+          break;
         case 'fdir/mode':
           out = c.setMode(msg.payload, now);
           break;
         default:
-          throw new Error(`unknown topic ${JSON.stringify(msg.topic)}: expects fault/event, ied/measurement, fdir/confirm, fdir/cancel, fdir/repaired or fdir/mode`);
+          throw new Error(`unknown topic ${JSON.stringify(msg.topic)}: expects fault/event, ied/measurement, fdir/confirm, fdir/cancel, fdir/repaired, fdir/located or fdir/mode`);
       }
       emit(out, send);
       showStatus();

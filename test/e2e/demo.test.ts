@@ -93,9 +93,10 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 const DIAGRAM_IDS = ['L7', 'DS-7', 'DS-10', 'CB-F1', 'NO-F1F2', 'LP1', 'LP5', 'LP7'];
+const F3_IDS = ['L21', 'DS-21', 'DS-24', 'CB-F3', 'NO-F3F4', 'LP10', 'LP13', 'LP15'];
 
-function diagramStates(page: Page): Promise<Record<string, string | null>> {
-  return page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, document.querySelector(`.dms-diagram-box [data-id="${id}"]`)?.getAttribute('data-state') ?? null])), DIAGRAM_IDS);
+function diagramStates(page: Page, ids = DIAGRAM_IDS): Promise<Record<string, string | null>> {
+  return page.evaluate((ids) => Object.fromEntries(ids.map((id) => [id, document.querySelector(`.dms-diagram-box [data-id="${id}"]`)?.getAttribute('data-state') ?? null])), ids);
 }
 
 function pageText(page: Page): Promise<string> {
@@ -132,7 +133,7 @@ describe('npm start demo in a browser', function () {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('injects a permanent fault from the dashboard, confirms the plan, shows the fault isolated and LP7 restored, and stops on Ctrl-C', async () => {
+  it('injects a permanent fault from the dashboard, confirms the plan, shows the fault isolated and LP7 restored; acts out crew steps on a manual feeder; stops on Ctrl-C', async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const port = await freePort();
     let simPort = await freePort();
@@ -205,6 +206,47 @@ describe('npm start demo in a browser', function () {
     await until(async () => /plan-done/.test(await pageText(page)), 'plan-done in the event log', 30_000);
     assert.match(await pageText(page), /restored 641 of 652 customers, 11 out/);
     await screenshot(page, '3-restored');
+
+    // Reset, then a fault on F3, whose disconnects are manual: FDIR gives crew steps, and the same
+    // button has the simulator act each one out (control unit crewOpen/crewClose) before FDIR goes on.
+    await page.getByRole('button', { name: 'Reset simulator' }).click();
+    await until(async () => {
+      const s = await diagramStates(page, [...DIAGRAM_IDS, ...F3_IDS]);
+      return s['CB-F1'] === 'closed' && s['NO-F1F2'] === 'open' && s.L7 === 'live' && s.L21 === 'live' && /every load point supplied/.test(await pageText(page));
+    }, 'the feeder back to normal after the reset', 60_000, tail);
+    // FDIR handles one incident at a time: it closes the L7 incident once it reads the normal states.
+    await until(async () => /incident \S+ closed: back to normal/.test(await pageText(page)), 'FDIR back to normal', 60_000, tail);
+    await page.locator('.v-select', { hasText: 'Fault section' }).locator('.v-field').click();
+    await page.getByRole('option', { name: 'L21 (main F3-N2 - F3-N3)' }).click();
+    await until(async () => (await page.locator('.v-select', { hasText: 'Fault section' }).innerText()).includes('L21 (main'), 'L21 selected', 10_000);
+    await page.getByRole('button', { name: 'Inject fault' }).click();
+    // Only CB-F3 has an IED on F3: FDIR names the whole feeder and waits for the patrol's report.
+    let seen = '';
+    await until(async () => /Fault in L16, .*L21, .*L25: plan \S+, 0\/0 steps done/.test((seen = await pageText(page))), 'the F3 lockout located', 120_000, () => `${tail()}\npage: ${seen}`);
+    await page.getByRole('button', { name: 'Patrol found the fault' }).click();
+    await until(async () => /patrol found the fault on "L21"/.test((seen = await pageText(page))) && /awaiting confirmation/.test(seen), 'the crew plan awaiting confirmation', 30_000, () => `${tail()}\npage: ${seen}`);
+    // The crew isolates L21; the breaker recloses remotely. The F3-F4 tie is closed by the crew only
+    // when the power flow at the live loads allows it (F4 near its peak may not carry LP15 as well).
+    const planText = await pageText(page);
+    assert.match(planText, /1 DS-21 open crew planned 2 DS-24 open crew planned 3 CB-F3 close remote planned/);
+    const viaTie = /4 NO-F3F4 close crew planned/.test(planText);
+    await page.getByRole('button', { name: 'Confirm plan' }).click();
+    const crewSteps: Array<[number, string, string]> = [[1, 'DS-21', 'open'], [2, 'DS-24', 'open'], ...(viaTie ? [[4, 'NO-F3F4', 'close'] as [number, string, string]] : [])];
+    for (const [step, device, action] of crewSteps) {
+      await until(async () => new RegExp(`${step} ${device} ${action} crew crew to confirm`).test(await pageText(page)), `crew step ${step} (${action} ${device}) awaited`, 60_000, tail);
+      await page.getByRole('button', { name: 'crew step done' }).click();
+    }
+    const crewRestored = await until(async () => {
+      const s = await diagramStates(page, F3_IDS);
+      return s['CB-F3'] === 'closed' && s['DS-24'] === 'open' && s.LP10 === 'restored' && (!viaTie || s.LP15 === 'restored') ? s : null;
+    }, 'the F3 fault isolated by the crew and F3 reclosed', 120_000, tail);
+    assert.deepEqual(crewRestored, {
+      L21: 'faulted', 'DS-21': 'open', 'DS-24': 'open', 'CB-F3': 'closed', 'NO-F3F4': viaTie ? 'closed' : 'open', LP10: 'restored', LP13: 'dead', LP15: viaTie ? 'restored' : 'dead',
+    });
+    // LP10-LP12 (620 customers) are back; LP13, LP14 (the isolated section's) and, without the tie, LP15 wait for the repair.
+    const report = viaTie ? /restored 630 of 632 customers, 2 out/ : /restored 620 of 632 customers, 12 out/;
+    await until(async () => report.test(await pageText(page)), 'the F3 restoration report', 30_000, tail);
+    await screenshot(page, '3b-crew-restored');
 
     // The other pages render their results.
     await page.goto(`http://127.0.0.1:${port}/dashboard/reliability`, { waitUntil: 'load' });

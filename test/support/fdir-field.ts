@@ -94,7 +94,7 @@ export class FakeField {
   }
 }
 
-/** Two feeders from one substation, automated switches, an automated tie between their ends (as in fdir.test.ts). */
+/** Two feeders from one substation, automated switches, an automated tie between their ends. */
 export function twoFeeders(tieCapacityKW?: number): FeederModel {
   const sec = (id: string, from: string, to: string, kind: 'main' | 'tie' = 'main') => ({ id, from, to, lengthKm: 1, failureRatePerKmYr: 0.1, repairHours: 4, rOhm: 0.3, xOhm: 0.35, ratingA: 400, kind });
   const sw = (id: string, section: string, type: 'breaker' | 'switch' | 'tie' = 'switch', normallyOpen = false) => ({ id, type, section, end: 'from' as const, normallyOpen, automated: true, switchingHours: 0.0167, ...(type === 'tie' && tieCapacityKW !== undefined ? { capacityKW: tieCapacityKW } : {}) });

@@ -29,6 +29,25 @@ export interface InterruptionRecord {
   loadPoints?: string[];
 }
 
+/**
+ * A `reliability/interruption` message as the fault detector and FDIR send it (times in epoch ms):
+ * the contract between the field nodes and the historical calculator, which also takes ISO times.
+ */
+export interface InterruptionMessage {
+  id: string;
+  feeder: string;
+  device: string;
+  start: number;
+  end: number;
+  durationMin: number;
+  customersInterrupted: number;
+  kWInterrupted: number;
+  momentary: boolean;
+  cause: string;
+  planned?: boolean;
+  loadPoints?: string[];
+}
+
 /** What a feeder serves: the denominators of the indices. */
 export interface ServedFeeder {
   id: string;

@@ -208,6 +208,44 @@ describe('FDIR controller', () => {
     assert.equal(h.c.phase, 'normal');
   });
 
+  it('a patrol report narrows a zone the IEDs could not: crew steps isolate the section, confirmed one by one', () => {
+    // SA2 and SA3 are manual (no IEDs): the breaker alone indicates, so the zone is the whole feeder A.
+    const model = twoFeeders();
+    for (const d of model.devices) if (d.id === 'SA2' || d.id === 'SA3') d.automated = false;
+    const h = harness({}, model);
+    const t = 1_700_000_000_000;
+    const out = faultOnLA2(h, t, ['CBA']);
+    const first = ofTopic<{ faultedZone: string[]; plan: unknown[] }>(out, 'fdir/plan')[0];
+    assert.deepEqual(first.faultedZone, ['LA1', 'LA2', 'LA3']);
+    assert.deepEqual(first.plan, [], 'nothing to switch until the fault is found');
+    assert.equal(h.c.phase, 'restored');
+    assert.throws(() => h.c.patrolLocated('LB1', t + 1), /section "LB1" is not in the faulted zone \(LA1, LA2, LA3\)/);
+    assert.throws(() => h.c.patrolLocated({}, t + 1), /payload must be a section id or \{section\}/);
+
+    const found = h.run(h.c.patrolLocated({ section: 'LA2' }, t + 600_000), t + 600_000);
+    assert.match(ofTopic<{ text: string }>(found, 'fdir/event')[0].text, /patrol found the fault on "LA2"/);
+    const plan = ofTopic<{ plan: Array<{ step: number; device: string; action: string; mode: string }>; awaiting: string; faultedZone: string[]; locatedZone: string[] }>(found, 'fdir/plan')[0];
+    assert.deepEqual([plan.faultedZone, plan.locatedZone], [['LA2'], ['LA1', 'LA2', 'LA3']]);
+    assert.deepEqual(plan.plan.map((s) => `${s.mode} ${s.action} ${s.device}`), ['crew open SA2', 'crew open SA3', 'remote close CBA', 'remote close NOP']);
+    assert.equal(plan.awaiting, 'confirmation');
+
+    // Confirmed: the crew steps wait for the crew, the remote ones run with read-back.
+    let step = h.run(h.c.confirm({}, t + 601_000), t + 601_000);
+    assert.equal(h.c.phase, 'crew');
+    assert.match(ofTopic<{ text: string }>(step, 'fdir/event').at(-1)!.text, /step 1: crew to open "SA2"/);
+    assert.throws(() => h.c.confirm({ step: 2 }, t + 602_000), /step 2 is not the crew step awaited \(step 1: open "SA2"\)/);
+    h.field.closed.SA2 = false;
+    step = h.run(h.c.confirm({ step: 1 }, t + 900_000), t + 900_000);
+    assert.equal(h.c.phase, 'crew');
+    h.field.closed.SA3 = false;
+    step = h.run(h.c.confirm({ step: 2 }, t + 1_200_000), t + 1_200_000);
+    assert.deepEqual(ofTopic(step, 'fdir/alarm'), []);
+    assert.equal(h.c.phase, 'restored');
+    assert.deepEqual({ ...h.field.closed }, { CBA: true, SA2: false, SA3: false, CBB: true, NOP: true });
+    const report = ofTopic<{ customersOut: number; customersRestored: number }>(step, 'fdir/report').at(-1)!;
+    assert.equal(report.customersOut, model.loadPoints.filter((l) => l.bus === 'A2').reduce((a, l) => a + l.customers, 0));
+  });
+
   it('reports a fault cleared by a fuse without switching', () => {
     const model: FeederModel = twoFeeders();
     model.buses.push({ id: 'L1' });

@@ -7,28 +7,9 @@ import { planReturnToNormal } from '../../../lib/fdir/normal';
 import { checkCommand } from '../../../lib/fdir/interlocks';
 import { PlanExecutor, type ExecutorEvent } from '../../../lib/fdir/executor';
 import { indicatingMask, locateFault, simulateIndications } from '../../../lib/fdir/locate';
-import type { FeederModel } from '../../../lib/model/types';
 import type { PlanStep } from '../../../lib/fdir/types';
+import { twoFeeders } from '../../support/fdir-field';
 
-/** Two feeders from one substation, automated sectionalisers, a tie between their ends. */
-function twoFeeders(tieCapacityKW?: number): FeederModel {
-  const sec = (id: string, from: string, to: string, kind: 'main' | 'tie' = 'main') => ({ id, from, to, lengthKm: 1, failureRatePerKmYr: 0.1, repairHours: 4, rOhm: 0.3, xOhm: 0.35, ratingA: 400, kind });
-  const sw = (id: string, section: string, type: 'breaker' | 'switch' | 'tie' = 'switch', normallyOpen = false) => ({ id, type, section, end: 'from' as const, normallyOpen, automated: true, switchingHours: 0.0167, ...(type === 'tie' && tieCapacityKW !== undefined ? { capacityKW: tieCapacityKW } : {}) });
-  return {
-    format: 'dms-feeder/1', name: 'two feeders', baseKV: 11,
-    buses: ['SS', 'A1', 'A2', 'A3', 'B1', 'B2'].map((id) => ({ id })),
-    sources: [{ id: 'SUB', bus: 'SS', kind: 'substation' }],
-    sections: [sec('LA1', 'SS', 'A1'), sec('LA2', 'A1', 'A2'), sec('LA3', 'A2', 'A3'), sec('LB1', 'SS', 'B1'), sec('LB2', 'B1', 'B2'), sec('LT', 'A3', 'B2', 'tie')],
-    devices: [sw('CBA', 'LA1', 'breaker'), sw('SA2', 'LA2'), sw('SA3', 'LA3'), sw('CBB', 'LB1', 'breaker'), sw('NOP', 'LT', 'tie', true)],
-    loadPoints: [
-      { id: 'P1', bus: 'A1', customers: 100, avgKW: 300, peakKW: 400 },
-      { id: 'P2', bus: 'A2', customers: 50, avgKW: 200, peakKW: 300, priority: 1 },
-      { id: 'P3', bus: 'A3', customers: 80, avgKW: 250, peakKW: 350 },
-      { id: 'P4', bus: 'B1', customers: 60, avgKW: 150, peakKW: 200 },
-      { id: 'P5', bus: 'B2', customers: 40, avgKW: 100, peakKW: 150 },
-    ],
-  };
-}
 
 describe('FDIR', () => {
   describe('location', () => {

@@ -198,6 +198,23 @@ describe('fault detector: reclose scenarios', () => {
     assert.equal(ev.trips, 4);
   });
 
+  it('follows each feeder of a substation on its own: a tie opened by an operator on F1/F2 does not take over a fault on F3', () => {
+    // RBTS Bus 2 as in the demo: one source, four feeders; IEDs on CB-F1, CB-F3 and the F1-F2 tie.
+    const demo = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'models', 'rbts-bus2-demo.json'), 'utf8')) as FeederModel;
+    const r = new Run(detector({ settleS: 0 }, demo));
+    for (const ied of ['IED-CB-F1', 'IED-CB-F3']) r.send(ied, -10, { ...closed, ...load, tripCount: 0, lockout: false, tripped: false });
+    r.send('IED-NO-F1F2', -10, { ...closed, ...load }); // closed by an earlier restoration
+    r.send('IED-NO-F1F2', 0, { ...open, iaA: 0, ibA: 0, icA: 0, inA: 0 }); // the operator puts it back to normal
+    const fault = { iaA: 5200, ibA: 5150, icA: 5210, inA: 20 };
+    r.send('IED-CB-F3', 1, { ...closed, ...fault });
+    r.send('IED-CB-F3', 1.3, { ...open, iaA: 0, ibA: 0, icA: 0, inA: 0, tripped: true, tripCount: 1 });
+    r.send('IED-CB-F3', 1.8, { ...closed, ...fault });
+    r.send('IED-CB-F3', 2.1, { ...open, iaA: 0, ibA: 0, icA: 0, inA: 0, tripCount: 2, lockout: true });
+    const [ev, ...more] = r.events();
+    assert.deepEqual(more, []);
+    assert.deepEqual([ev.stage, ev.device, ev.permanent, ev.type], ['lockout', 'CB-F3', true, 'three-phase']);
+  });
+
   it('operational opening (no fault evidence): OP record, sustained after 10 min, momentary after 3 min, no fault event', () => {
     const r = new Run(detector()).normal(-10);
     r.send('SW3-IED', 0, { ...open, iaA: 0, ibA: 0, icA: 0, inA: 0 });

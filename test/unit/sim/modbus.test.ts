@@ -242,6 +242,34 @@ describe('simulator over Modbus TCP: RBTS Bus 2 faults, reclosing, commands, exc
     raw.destroy();
   });
 
+  it('lets a crew operate a manual switch through the control unit; a fuse or a bad number gets exception 03', async () => {
+    fresh();
+    const model = h.simulator.model;
+    // Any closed switch (here one with an IED too: a crew may work a switch its IED cannot, e.g. in local mode).
+    const manual = model.devices.findIndex((d) => d.type === 'switch' && !d.normallyOpen);
+    assert.ok(manual >= 0);
+    const id = model.devices[manual].id;
+    c.setID(247);
+    await c.writeRegister(7, manual + 1); // crewDevice
+    await c.writeCoil(5, true); // crewOpen
+    clock.advance(2_000);
+    assert.equal(h.simulator.snapshot().devices[manual].closed, false, `${id} opened by the crew`);
+    assert.ok(events.some((e) => e.type === 'switch' && e.device === id && e.by === 'crew (control unit)'));
+    c.setID(247);
+    assert.equal((await readAll(c, controlMap())).crewDevice, manual + 1);
+    await c.writeCoil(6, true); // crewClose
+    clock.advance(2_000);
+    assert.equal(h.simulator.snapshot().devices[manual].closed, true, `${id} closed again`);
+    const fuse = model.devices.findIndex((d) => d.type === 'fuse');
+    c.setID(247);
+    await c.writeRegister(7, fuse + 1);
+    assert.equal(await exceptionOf(c.writeCoil(5, true)), 3);
+    await c.writeRegister(7, 0);
+    assert.equal(await exceptionOf(c.writeCoil(6, true)), 3);
+    await c.writeRegister(7, model.devices.length + 1);
+    assert.equal(await exceptionOf(c.writeCoil(5, true)), 3);
+  });
+
   it('scales the load through the control unit and keeps simTimeS', async () => {
     fresh();
     const i1 = (await read('IED-CB-F2')).iaA as number;
