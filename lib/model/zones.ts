@@ -43,10 +43,14 @@ export function buildZones(topo: Topology, isBoundary: (device: number) => boole
   const ix = topo.index;
   const zoneOfBus = new Int32Array(ix.nBuses).fill(-1);
   const zoneOfSection = new Int32Array(ix.nSections).fill(-1);
-  const parent: number[] = [];
-  const upDevice: number[] = [];
-  const topBus: number[] = [];
-  const topSection: number[] = [];
+  // At most one zone per source bus and two per section (above and below its devices): typed arrays
+  // sized for that keep the build linear at 100k sections, where growing plain arrays does not.
+  const cap = ix.nBuses + 2 * ix.nSections + 1;
+  const parent = new Int32Array(cap);
+  const upDevice = new Int32Array(cap);
+  const topBus = new Int32Array(cap);
+  const topSection = new Int32Array(cap);
+  let count = 0;
 
   // Boundary device of section s at the end touching bus b, or -1.
   const boundaryAt = (s: number, b: number): number => {
@@ -58,11 +62,11 @@ export function buildZones(topo: Topology, isBoundary: (device: number) => boole
     return -1;
   };
   const newZone = (p: number, dev: number, bus: number, sec: number): number => {
-    parent.push(p);
-    upDevice.push(dev);
-    topBus.push(bus);
-    topSection.push(sec);
-    return parent.length - 1;
+    parent[count] = p;
+    upDevice[count] = dev;
+    topBus[count] = bus;
+    topSection[count] = sec;
+    return count++;
   };
 
   for (let i = 0; i < topo.order.length; i++) {
@@ -82,7 +86,8 @@ export function buildZones(topo: Topology, isBoundary: (device: number) => boole
   // Open sections: the conductor belongs to an energised end it is not cut from.
   for (let k = 0; k < topo.openSections.length; k++) {
     const s = topo.openSections[k];
-    for (const b of [ix.secFrom[s], ix.secTo[s]]) {
+    for (let end = 0; end < 2; end++) {
+      const b = end === 0 ? ix.secFrom[s] : ix.secTo[s];
       if (topo.energised(b) && boundaryAt(s, b) < 0) {
         zoneOfSection[s] = zoneOfBus[b];
         break;
@@ -90,12 +95,11 @@ export function buildZones(topo: Topology, isBoundary: (device: number) => boole
     }
   }
 
-  const count = parent.length;
-  const parentArr = Int32Array.from(parent);
+  const parentArr = parent.slice(0, count);
   const secs = csr(count, zoneOfSection);
   const buses = csr(count, zoneOfBus);
   const kids = csr(count, parentArr);
-  const upDev = Int32Array.from(upDevice);
+  const upDev = upDevice.slice(0, count);
   // Zones are created parents-first, so creation order is a top-down order.
   const order = new Int32Array(count);
   for (let z = 0; z < count; z++) order[z] = z;
@@ -106,8 +110,8 @@ export function buildZones(topo: Topology, isBoundary: (device: number) => boole
     zoneOfSection,
     parent: parentArr,
     upDevice: upDev,
-    topBus: Int32Array.from(topBus),
-    topSection: Int32Array.from(topSection),
+    topBus: topBus.slice(0, count),
+    topSection: topSection.slice(0, count),
     order,
     sectionsOf: (z) => secs.list.subarray(secs.start[z], secs.start[z + 1]),
     busesOf: (z) => buses.list.subarray(buses.start[z], buses.start[z + 1]),
