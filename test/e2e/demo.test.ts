@@ -114,6 +114,8 @@ describe('npm start demo in a browser', function () {
 
   before(function () {
     if (!existsSync(CHROMIUM)) {
+      // CI installs Chromium (.ci/run): there a missing browser is a failure, not a reason to skip.
+      if (process.env.CI === 'true') throw new Error(`no Chromium at ${CHROMIUM}: CI must run the browser test (.ci/run installs Debian's chromium)`);
       console.log(`      skipped: no Chromium at ${CHROMIUM}. Install Debian's (sudo apt-get install chromium) or set DMS_CHROMIUM to a Chromium binary, then run npm test (or npm run build && npx mocha test/e2e/demo.test.ts).`);
       this.skip();
     }
