@@ -9,7 +9,7 @@
  */
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import {
-  compareTargets, feederTable, HistoricalAccumulator, parseServedCsv, parseTargets, periodSeries, SERIES_INDICES, servedFromModel, uiChartData,
+  compareTargets, feederTable, HistoricalAccumulator, parseServedCsv, parseTargets, periodSeries, SERIES_INDICES, servedFromModel, uiChartData, uiChartPoints,
   type AccumulatorCounts, type QueryOptions, type SeriesIndex, type ServedFeeder, type Targets,
 } from '../../lib/reliability/historical';
 import { checkTimeZone } from '../../lib/reliability/historical/calendar';
@@ -43,6 +43,8 @@ export interface HistoricalSettings {
   medView: 'include' | 'exclude';
   interval: 'month' | 'year';
   chartIndices: SeriesIndex[];
+  /** Chart messages for node-red-dashboard 1.x `ui_chart` or FlowFuse Dashboard 2.0 `ui-chart`. */
+  chartFormat: 'dashboard-1' | 'dashboard-2';
 }
 
 function blank(v: unknown): boolean {
@@ -88,8 +90,10 @@ export function historicalSettings(config: ReliabilityNodeDef): HistoricalSettin
   if (medView !== 'include' && medView !== 'exclude') throw new Error(`configuration: MED view must be include or exclude (got ${JSON.stringify(config.medView)})`);
   const interval = blank(config.chartInterval) ? 'month' : config.chartInterval;
   if (interval !== 'month' && interval !== 'year') throw new Error(`configuration: chart interval must be month or year (got ${JSON.stringify(config.chartInterval)})`);
+  const chartFormat = blank(config.chartFormat) ? 'dashboard-1' : config.chartFormat;
+  if (chartFormat !== 'dashboard-1' && chartFormat !== 'dashboard-2') throw new Error(`configuration: chart format must be dashboard-1 or dashboard-2 (got ${JSON.stringify(config.chartFormat)})`);
   return {
-    servedFrom, feederId: blank(config.feederId) ? '' : String(config.feederId).trim(), table, timeZone, momentaryThresholdMin, targets,
+    chartFormat, servedFrom, feederId: blank(config.feederId) ? '' : String(config.feederId).trim(), table, timeZone, momentaryThresholdMin, targets,
     store: blank(config.contextStore) ? undefined : String(config.contextStore).trim(), medView, interval,
     chartIndices: blank(config.chartIndices) ? DEFAULT_CHART_INDICES : chartIndexList(config.chartIndices, 'configuration: chart indices'),
   };
@@ -312,9 +316,11 @@ export const createHistoricalMode: ReliabilityModeFactory = (RED: NodeAPI, node:
     if (dashboardWired) {
       // The same period as the report (its defaults resolved), one chart message per index.
       const ps = periodSeries(a, { from: report.period.from, to: report.period.to, interval: q.interval, indices: q.indices, feeder: q.query.feeder as string | undefined });
-      dashboard = ps.series.map((series) => reply(msg, `reliability/chart/${series.index}`, uiChartData({ ...ps, series: [series] }, s.medView === 'exclude'), {
-        index: series.index, label: series.label, unit: series.unit, periods: ps.periods,
-      }));
+      const withoutMed = s.medView === 'exclude';
+      dashboard = ps.series.map((series) => reply(msg, `reliability/chart/${series.index}`,
+        s.chartFormat === 'dashboard-2' ? uiChartPoints(series, withoutMed) : uiChartData({ ...ps, series: [series] }, withoutMed), {
+          index: series.index, label: series.label, unit: series.unit, periods: ps.periods, ...(s.chartFormat === 'dashboard-2' ? { action: 'replace' } : {}),
+        }));
       dashboard.push(reply(msg, 'reliability/table', feederTable(report), { period: report.period }));
     }
     send([reply(msg, 'reliability/historical', payload), dashboard]);

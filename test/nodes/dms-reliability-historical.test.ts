@@ -310,6 +310,20 @@ describe('dms-reliability node, historical mode', function () {
     near(r.system.saifi, 1.2, 'SAIFI 2021');
   });
 
+  it('sends FlowFuse Dashboard 2.0 ui-chart points when configured so (series, x, y; action replace)', async () => {
+    const p = await start({ chartFormat: 'dashboard-2' });
+    p.n1.receive(interruption(await handRecords()));
+    await query(p, { from: '2020-01-01', to: '2022-01-01', interval: 'year', indices: ['saidi'], feeder: 'F3' });
+    await waitFor(() => p.dash.length === 2, 'chart and table');
+    const [chart, table] = p.dash;
+    assert.equal(chart.topic, 'reliability/chart/saidi');
+    assert.equal(chart.action, 'replace');
+    const points = chart.payload as Array<{ series: string; x: string; y: number }>;
+    assert.deepEqual(points.map((pt) => [pt.series, pt.x]), [['SAIDI', '2020'], ['SAIDI', '2021']]);
+    near(points[1].y, 6, 'F3 SAIDI 2021 (r7: all 250 customers, 6 h)');
+    assert.equal(table.topic, 'reliability/table');
+  });
+
   it('reset discards the history and applies the configured settings', async () => {
     const p = await start();
     p.n1.receive(interruption(await handRecords()));
@@ -360,6 +374,9 @@ describe('dms-reliability node, historical mode', function () {
     await helper.unload();
     p = await start({ servedFrom: 'model', feeder: '' });
     await expectError(p, { topic: 'reliability/query' }, /no feeder model configured/);
+    await helper.unload();
+    p = await start({ chartFormat: 'dashboard-3' });
+    await expectError(p, { topic: 'reliability/query' }, /configuration: chart format must be dashboard-1 or dashboard-2 \(got "dashboard-3"\)/);
   });
 
   it('saves the history to context (throttled) and restores it after a redeploy; a zone change waits for a reset', async () => {

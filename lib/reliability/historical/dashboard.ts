@@ -76,6 +76,14 @@ export function periodSeries(acc: HistoricalAccumulator, opts: SeriesOptions): P
   return { interval: opts.interval, periods, series };
 }
 
+/**
+ * FlowFuse Dashboard 2.0 ui-chart points for one series: `[{series, x, y}]` (configure the chart's
+ * series as the key `series`, x as the key `x`, y as the key `y`; the node sets `msg.action` to replace).
+ */
+export function uiChartPoints(s: PeriodSeries['series'][number], withoutMed = false): Array<{ series: string; x: string; y: number | null }> {
+  return (withoutMed ? s.pointsWithoutMed : s.points).map((p) => ({ series: s.label, x: p.x, y: p.y }));
+}
+
 /** node-red-dashboard ui_chart (line/bar) data: `[{series, data, labels}]`, one line per index. */
 export function uiChartData(s: PeriodSeries, withoutMed = false): Array<{ series: string[]; data: Array<Array<{ x: string; y: number | null }>>; labels: string[] }> {
   return [{
