@@ -7,7 +7,7 @@
 //
 // The function nodes' code is written below as real JavaScript functions (so it is parsed and
 // linted) and serialised into the flow. test/nodes/examples.test.ts checks the files are current.
-/* global msg, flow, context, dms, DASHBOARD */
+/* global msg, flow, context, dms, DASHBOARD, FEEDER */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FEEDER_FILE = 'docs/models/rbts-bus2-demo.json';
+const FEEDER_NODE_NAME = 'RBTS Bus 2 (demo)';
 const model = JSON.parse(readFileSync(join(root, FEEDER_FILE), 'utf8'));
 const DMS_LIB = [{ var: 'dms', module: 'node-red-contrib-dms/dist/lib/diagram' }];
 
@@ -35,7 +36,7 @@ function code(fn, constants = {}) {
 function pollRequests() {
   // One read per table and IED every poll (node-red-contrib-modbus Flex-Getter requests), and the
   // simulator's control-unit summary. The unit ids are the demo feeder's `ieds` (docs/simulator.md).
-  const feeder = dms.loadFeederCached(dms.packagePath('docs/models/rbts-bus2-demo.json'));
+  const feeder = dms.publishedFeeder(FEEDER); // the model of the dms-feeder node of that name
   const out = [];
   for (const ied of feeder.model.ieds) {
     out.push({ topic: 'poll', payload: { fc: 4, unitid: ied.unitId, address: 0, quantity: 40 } }); // measurements
@@ -67,7 +68,7 @@ function decodeControlUnit() {
 function liveDiagram() {
   // The live single-line diagram: device positions from the IEDs, the faulted zone from FDIR,
   // outage and restoration from the fault detector and FDIR (lib/diagram/live.ts).
-  const feeder = dms.loadFeederCached(dms.packagePath('docs/models/rbts-bus2-demo.json'));
+  const feeder = dms.publishedFeeder(FEEDER); // the model of the dms-feeder node of that name
   const next = dms.applyLiveMessage(feeder, flow.get('diagram'), msg);
   flow.set('diagram', next.state);
   if (!next.changed && msg.topic !== 'diagram/refresh') return null;
@@ -451,7 +452,7 @@ function flows(dash) {
   const ui = dash === '2' ? dashboard2(id, add) : dashboard1(id, add);
 
   // Config nodes.
-  add({ id: id('feeder'), type: 'dms-feeder', name: 'RBTS Bus 2 (demo)', source: 'file', network: 'rbts-bus2', json: '', file: `node_modules/node-red-contrib-dms/${FEEDER_FILE}` });
+  add({ id: id('feeder'), type: 'dms-feeder', name: FEEDER_NODE_NAME, source: 'file', network: 'rbts-bus2', json: '', file: `node_modules/node-red-contrib-dms/${FEEDER_FILE}` });
   add({
     id: id('client'), type: 'modbus-client', name: 'feeder simulator', clienttype: 'tcp', bufferCommands: true, stateLogEnabled: false, queueLogEnabled: false,
     failureLogEnabled: true, tcpHost: '127.0.0.1', tcpPort: '5020', tcpType: 'DEFAULT', serialPort: '/dev/ttyUSB', serialType: 'RTU-BUFFERD', serialBaudrate: '9600',
@@ -492,11 +493,11 @@ function flows(dash) {
     '',
     'Feeders F3 and F4 have only manual switches and IEDs on their breakers alone: after a lockout FDIR can only name the whole feeder, and waits for the patrol. "Patrol found the fault" reports the chosen section (fdir/located); FDIR plans crew steps around it. "Confirm plan / crew step done" then acts each crew step out in the simulator (its control unit operates the switch on site) and tells FDIR it is done.',
     '',
-    'Your own feeder: point the dms-feeder node at your model, the Modbus client at your IEDs, and change the file name in the "poll requests" and "live diagram" functions (see README, "Pointing it at real IEDs").',
+    'Your own feeder: point the dms-feeder node at your model, the Modbus client at your IEDs, and keep the name of the dms-feeder node in the FEEDER constant of the "poll requests" and "live diagram" functions (they use the model of that node; see README, "Pointing it at real IEDs").',
   ].join('\n'), 200, 40);
 
   inject('poll', T1, 'poll every 0.5 s', 140, 120, [[id('poll-fn')]], { repeat: '0.5', once: true, onceDelay: '1' });
-  fn('poll-fn', T1, 'poll requests', code(pollRequests), 1, 330, 120, [[id('getter')]], { libs: DMS_LIB });
+  fn('poll-fn', T1, 'poll requests', code(pollRequests, { FEEDER: FEEDER_NODE_NAME }), 1, 330, 120, [[id('getter')]], { libs: DMS_LIB });
   add({
     id: id('getter'), type: 'modbus-flex-getter', z: id(T1), name: 'read IEDs', showStatusActivities: false, showErrors: true, showWarnings: true, logIOActivities: false,
     server: id('client'), useIOFile: false, ioFile: '', useIOForPayload: false, emptyMsgOnFail: false, keepMsgProperties: false, delayOnStart: false, startDelayTime: '',
@@ -525,7 +526,7 @@ function flows(dash) {
   fn('incident', T1, 'incident open?', code(trackIncident), 0, 1500, 300, []);
   add({ id: id('alarms'), type: 'switch', z: id(T1), name: 'alarms', property: 'topic', propertyType: 'msg', rules: [{ t: 'eq', v: 'fdir/alarm', vt: 'str' }], checkall: 'true', repair: false, outputs: 1, x: 1490, y: 340, wires: [[id('alarm-text')]] });
   change('alarm-text', T1, 'alarm text', [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.message', tot: 'msg' }], 1650, 340, [[id('w-toast')]]);
-  fn('diagram', T1, 'live diagram', code(liveDiagram, { DASHBOARD: dash }), 3, 1500, 200, [[id('w-svg')], [id('w-supply')], [id('states-out')]], { libs: DMS_LIB });
+  fn('diagram', T1, 'live diagram', code(liveDiagram, { DASHBOARD: dash, FEEDER: FEEDER_NODE_NAME }), 3, 1500, 200, [[id('w-svg')], [id('w-supply')], [id('states-out')]], { libs: DMS_LIB });
   add({ id: id('states-out'), type: 'link out', z: id(T1), name: 'live switch states', mode: 'link', links: [id('states-in')], x: 1715, y: 240, wires: [] });
   fn('log', T1, 'event log', code(eventLog), 1, 1500, 420, [[id('w-log')]]);
   fn('plan', T1, 'plan view', code(planView), 2, 1500, 480, [[id('w-steps')], [id('w-plan')]]);

@@ -5,3 +5,4 @@ export { buildZones, type Zones } from './zones';
 export { validateFeeder, formatIssue, type ValidationResult } from './validate';
 export { loadFeeder, loadFeederJson, loadFeederFile, ModelError, type LoadedFeeder } from './load';
 export { summarise } from './summary';
+export { publishedFeeder, publishFeeder } from './published';

@@ -5,6 +5,7 @@
  */
 import type { NodeAPI, NodeDef } from 'node-red';
 import { ModelError } from '../../lib/model/load';
+import { publishFeeder } from '../../lib/model/published';
 import { formatIssue } from '../../lib/model/validate';
 import { listNetworks } from '../../lib/networks';
 import type { FeederConfigNode } from '../shared/feeder-access';
@@ -22,6 +23,9 @@ export = function (RED: NodeAPI) {
       for (const w of this.feeder.warnings) this.warn(`feeder model warning: ${formatIssue(w)}`);
       const s = this.feeder.summary;
       this.log(`feeder "${s.name || config.name || this.id}" loaded: ${s.sections} sections, ${s.loadPoints} load points, ${s.customers} customers`);
+      // Function nodes reach the same model by the node's name or id (dms.publishedFeeder), until it closes.
+      const withdraw = publishFeeder(this.id, [this.id, config.name ?? ''], this.feeder);
+      this.on('close', withdraw);
     } catch (err) {
       this.feederError = err instanceof Error ? err : new Error(String(err));
       this.error(this.feederError.message);

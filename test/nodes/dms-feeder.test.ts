@@ -19,6 +19,22 @@ describe('dms-feeder config node', function () {
     assert.equal(loaded.topology.sourceOf('F1-N1'), 'S-SS');
   });
 
+  it('lends its model to function nodes by name and id while it runs (publishedFeeder)', async () => {
+    // The registry function nodes reach through the package: the built module the node itself uses.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { publishedFeeder } = require('../../dist/lib/diagram') as typeof import('../../lib/diagram');
+    await helper.load(feederNode, [
+      { id: 'f1', type: 'dms-feeder', name: 'RBTS', source: 'network', network: 'rbts-bus2' },
+      { id: 'f2', type: 'dms-feeder', name: 'broken', source: 'json', json: '{"format": "dms-feeder/1"' },
+    ]);
+    const f = helper.getNode('f1') as FeederConfigNode;
+    assert.equal(publishedFeeder('RBTS'), requireFeeder(f));
+    assert.equal(publishedFeeder('f1'), requireFeeder(f));
+    assert.throws(() => publishedFeeder('broken'), /no dms-feeder node named \(or with id\) "broken" has a valid model loaded \(loaded: "f1", "RBTS"\)/);
+    await helper.unload();
+    assert.throws(() => publishedFeeder('RBTS'), /\(none is\)/, 'withdrawn when the node closes');
+  });
+
   it('loads a model given as JSON text', async () => {
     const model = {
       format: 'dms-feeder/1', name: 'two-bus', buses: [{ id: 'A' }, { id: 'B' }],
