@@ -47,12 +47,25 @@ export function sectionStates(feeder: LoadedFeeder, view: DiagramView = {}): Rec
   const now = topologyOrNull(feeder, view.states);
   const before = view.outageStates ? topologyOrNull(feeder, view.outageStates) : null;
   const faulted = new Set(view.faulted ?? []);
+  const ix = feeder.index;
+  const closed = ix.deviceStates(view.states);
+  // An open line section's conductor still belongs to an end no open device cuts it from: drawn as that
+  // end is (e.g. the stretch beyond an opened disconnect, fed back through a tie). Ties stay drawn open.
+  const openSectionState = (s: number, topo: Topology): SectionState => {
+    for (const atFrom of [1, 0]) {
+      let cut = false;
+      for (let k = ix.devStart[s]; k < ix.devStart[s + 1]; k++) if (ix.devAtFrom[ix.devList[k]] === atFrom && !closed[ix.devList[k]]) cut = true;
+      const b = atFrom ? ix.secFrom[s] : ix.secTo[s];
+      if (!cut && topo.energised(b)) return before && !before.energised(b) ? 'restored' : 'live';
+    }
+    return 'open';
+  };
   const out: Record<string, SectionState> = {};
   feeder.model.sections.forEach((sec, s) => {
     const liveNow = now ? now.secDown[s] >= 0 : false;
     let state: SectionState;
     if (faulted.has(sec.id)) state = 'faulted';
-    else if (now && !now.secClosed[s]) state = 'open';
+    else if (now && !now.secClosed[s]) state = sec.kind === 'tie' ? 'open' : openSectionState(s, now);
     else if (!liveNow) state = 'dead';
     else if (before && !(before.secDown[s] >= 0)) state = 'restored';
     else state = 'live';
@@ -100,6 +113,21 @@ export function renderFeederSvg(feeder: LoadedFeeder, view: DiagramView = {}): s
   });
   parts.push('<g transform="translate(0,40)">');
 
+  /** Where device d is drawn: on the horizontal run of its section's path, near the device's end. */
+  const devicePoint = (d: number): [number, number] => {
+    const s = ix.devSection[d];
+    const a = ix.secFrom[s];
+    const b = ix.secTo[s];
+    const span = x[b] - x[a];
+    const off = Math.min(18, Math.abs(span) / 3) * (Math.sign(span) || 1);
+    const inTree = feeder.topology.secDown[s] >= 0;
+    const t = ix.devAtFrom[d] ? 0.15 : 0.85;
+    return inTree ? [ix.devAtFrom[d] ? x[a] + off : x[b] - off, y[b]] : [x[a] + (x[b] - x[a]) * t, y[a] + (y[b] - y[a]) * t];
+  };
+  const firstOpenDevice = (s: number): number => {
+    for (let k = ix.devStart[s]; k < ix.devStart[s + 1]; k++) if (!closed[ix.devList[k]]) return ix.devList[k];
+    return -1;
+  };
   model.sections.forEach((sec, s) => {
     const a = ix.secFrom[s];
     const b = ix.secTo[s];
@@ -114,19 +142,27 @@ export function renderFeederSvg(feeder: LoadedFeeder, view: DiagramView = {}): s
     const path = inTree
       ? `M${r1(x[a])} ${r1(y[a])} L${r1(x[a])} ${r1(y[b])} L${r1(x[b])} ${r1(y[b])}`
       : `M${r1(x[a])} ${r1(y[a])} Q${r1((x[a] + x[b]) / 2 + bend)} ${r1((y[a] + y[b]) / 2)} ${r1(x[b])} ${r1(y[b])}`;
-    parts.push(`<g class="section" data-id="${esc(sec.id)}" data-state="${st}"><path d="${path}" fill="none" stroke="${colour}" stroke-width="${w}"${dash}><title>${esc(sec.id)}: ${st}</title></path></g>`);
+    const title = `<title>${esc(sec.id)}: ${st}</title>`;
+    const cutBy = inTree && (st === 'live' || st === 'restored') && now && !now.secClosed[s] ? firstOpenDevice(s) : -1;
+    if (cutBy >= 0 && now) {
+      // The conductor is fed from one end and cut at the other by an open device: the stretch between
+      // that device and its bus is drawn as the bus is, the rest as the conductor.
+      const [px, py] = devicePoint(cutBy);
+      const bus = ix.devAtFrom[cutBy] ? a : b;
+      const busState: SectionState = now.energised(bus) ? st : 'dead';
+      const busDash = busState === 'dead' ? ' stroke-dasharray="6 4"' : '';
+      const toDevice = `M${r1(x[a])} ${r1(y[a])} L${r1(x[a])} ${r1(y[b])} L${r1(px)} ${r1(py)}`;
+      const fromDevice = `M${r1(px)} ${r1(py)} L${r1(x[b])} ${r1(y[b])}`;
+      const [busSide, conductor] = ix.devAtFrom[cutBy] ? [toDevice, fromDevice] : [fromDevice, toDevice];
+      parts.push(`<g class="section" data-id="${esc(sec.id)}" data-state="${st}"><path d="${conductor}" fill="none" stroke="${colour}" stroke-width="${w}">${title}</path>` +
+        `<path d="${busSide}" fill="none" stroke="${DIAGRAM_COLOURS[busState]}" stroke-width="${w}"${busDash}>${title}</path></g>`);
+      return;
+    }
+    parts.push(`<g class="section" data-id="${esc(sec.id)}" data-state="${st}"><path d="${path}" fill="none" stroke="${colour}" stroke-width="${w}"${dash}>${title}</path></g>`);
   });
   model.devices.forEach((dev, d) => {
     const s = ix.devSection[d];
-    // On the horizontal run of the section's path, near the device's end.
-    const a = ix.secFrom[s];
-    const b = ix.secTo[s];
-    const span = x[b] - x[a];
-    const off = Math.min(18, Math.abs(span) / 3) * (Math.sign(span) || 1);
-    const inTree = feeder.topology.secDown[s] >= 0;
-    const t = dev.end === 'from' ? 0.15 : 0.85;
-    const px = inTree ? (dev.end === 'from' ? x[a] + off : x[b] - off) : x[a] + (x[b] - x[a]) * t;
-    const py = inTree ? y[b] : y[a] + (y[b] - y[a]) * t;
+    const [px, py] = devicePoint(d);
     const isClosed = closed[d] === 1;
     const st = states[model.sections[s].id];
     const colour = isClosed ? DIAGRAM_COLOURS[st === 'open' ? 'live' : st] : '#5f6368';

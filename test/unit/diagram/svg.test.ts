@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadNetwork } from '../../../lib/networks';
-import { renderFeederSvg, sectionStates } from '../../../lib/diagram/svg';
+import { DIAGRAM_COLOURS, renderFeederSvg, sectionStates } from '../../../lib/diagram/svg';
 import { planFdir } from '../../../lib/fdir/plan';
 
 function attr(svg: string, cls: string, id: string): string | undefined {
@@ -28,15 +28,19 @@ describe('single-line diagram', () => {
     const view = { states: plan.finalStates, outageStates: { 'CB-F1': false }, faulted: ['L4'] };
     const st = sectionStates(f, view);
     assert.equal(st.L4, 'faulted');
-    // Laterals of the faulted main section wait for the repair; beyond DS-7 is fed through the tie.
+    // Laterals of the faulted main section wait for the repair; beyond DS-7 is fed through the tie,
+    // and so is L7's conductor between the open DS-7 (at its F1-N2 end) and F1-N3.
     assert.equal(st.L5, 'dead');
-    assert.equal(st.L7, 'open');
+    assert.equal(st.L7, 'restored');
     assert.equal(st.L8, 'restored');
     assert.equal(st.L10, 'restored');
     assert.equal(st.LT1, 'restored');
     assert.equal(st.L1, 'restored');
     assert.equal(st.L12, 'live');
     const svg = renderFeederSvg(f, view);
+    // L7 in two strokes: the conductor fed through the tie (restored), the stub between F1-N2 and DS-7 as F1-N2 is (dead).
+    const l7 = /<g class="section" data-id="L7"[^>]*>(.*?)<\/g>/.exec(svg)![1];
+    assert.deepEqual([...l7.matchAll(/stroke="([^"]+)"/g)].map((m) => m[1]), [DIAGRAM_COLOURS.restored, DIAGRAM_COLOURS.dead]);
     assert.equal(attr(svg, 'device', 'DS-4'), 'open');
     assert.equal(attr(svg, 'device', 'NO-F1F2'), 'closed');
     assert.equal(attr(svg, 'load-point', 'LP7'), 'restored');
