@@ -181,7 +181,7 @@ function isNum(v: unknown): v is number {
 
 export class FaultDetector {
   private readonly ieds = new Map<string, IedInfo>();
-  /** Disturbances being followed, one per source (feeder). */
+  /** Disturbances being followed, one per feeder (see feederKey). */
   private readonly episodes = new Map<string, Episode>();
   /** Locked-out (or operator-opened) devices waiting to be closed again, by device id. */
   private readonly locked = new Map<string, Episode>();
