@@ -53,10 +53,8 @@ export function sectionStates(feeder: LoadedFeeder, view: DiagramView = {}): Rec
   // end is (e.g. the stretch beyond an opened disconnect, fed back through a tie). Ties stay drawn open.
   const openSectionState = (s: number, topo: Topology): SectionState => {
     for (const atFrom of [1, 0]) {
-      let cut = false;
-      for (let k = ix.devStart[s]; k < ix.devStart[s + 1]; k++) if (ix.devAtFrom[ix.devList[k]] === atFrom && !closed[ix.devList[k]]) cut = true;
       const b = atFrom ? ix.secFrom[s] : ix.secTo[s];
-      if (!cut && topo.energised(b)) return before && !before.energised(b) ? 'restored' : 'live';
+      if (ix.openDeviceAt(s, atFrom, closed) < 0 && topo.energised(b)) return before && !before.energised(b) ? 'restored' : 'live';
     }
     return 'open';
   };
@@ -124,9 +122,10 @@ export function renderFeederSvg(feeder: LoadedFeeder, view: DiagramView = {}): s
     const t = ix.devAtFrom[d] ? 0.15 : 0.85;
     return inTree ? [ix.devAtFrom[d] ? x[a] + off : x[b] - off, y[b]] : [x[a] + (x[b] - x[a]) * t, y[a] + (y[b] - y[a]) * t];
   };
-  const firstOpenDevice = (s: number): number => {
-    for (let k = ix.devStart[s]; k < ix.devStart[s + 1]; k++) if (!closed[ix.devList[k]]) return ix.devList[k];
-    return -1;
+  /** The open device that cuts a section fed from its other end (drawn as fed): at its from end, else at its to end. */
+  const cuttingDevice = (s: number): number => {
+    const atFrom = ix.openDeviceAt(s, 1, closed);
+    return atFrom >= 0 ? atFrom : ix.openDeviceAt(s, 0, closed);
   };
   model.sections.forEach((sec, s) => {
     const a = ix.secFrom[s];
@@ -143,7 +142,7 @@ export function renderFeederSvg(feeder: LoadedFeeder, view: DiagramView = {}): s
       ? `M${r1(x[a])} ${r1(y[a])} L${r1(x[a])} ${r1(y[b])} L${r1(x[b])} ${r1(y[b])}`
       : `M${r1(x[a])} ${r1(y[a])} Q${r1((x[a] + x[b]) / 2 + bend)} ${r1((y[a] + y[b]) / 2)} ${r1(x[b])} ${r1(y[b])}`;
     const title = `<title>${esc(sec.id)}: ${st}</title>`;
-    const cutBy = inTree && (st === 'live' || st === 'restored') && now && !now.secClosed[s] ? firstOpenDevice(s) : -1;
+    const cutBy = inTree && (st === 'live' || st === 'restored') && now && !now.secClosed[s] ? cuttingDevice(s) : -1;
     if (cutBy >= 0 && now) {
       // The conductor is fed from one end and cut at the other by an open device: the stretch between
       // that device and its bus is drawn as the bus is, the rest as the conductor.

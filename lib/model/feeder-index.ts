@@ -131,6 +131,15 @@ export class FeederIndex {
     return seen;
   }
 
+  /** The first device open under `closed` on section s at its from end (atFrom 1) or to end (0); -1 when none. */
+  openDeviceAt(s: number, atFrom: number, closed: Uint8Array): number {
+    for (let k = this.devStart[s]; k < this.devStart[s + 1]; k++) {
+      const d = this.devList[k];
+      if (this.devAtFrom[d] === atFrom && !closed[d]) return d;
+    }
+    return -1;
+  }
+
   /**
    * Device closed-states for a switch state: normal states overlaid with `states`
    * (device id -> closed). Unknown ids are an error, so a typo never goes unnoticed.
